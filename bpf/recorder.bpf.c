@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Records which syscalls the tasks of a container make.
+ *
+ * Tasks are matched by the inode of their PID namespace (plus their mount
+ * namespace where the PID namespace is not the container's own). Recording
+ * for a namespace starts at the first prctl() made in it: the OCI runtime's
+ * mounts, pivot_root and sethostname come before that, its capability and
+ * seccomp set-up (which the profile must allow) after it.
+ *
+ * Each (abi, nr) crosses to user space once: a bitmap per recording dedupes
+ * in the kernel, so a container making millions of syscalls wakes the
+ * recorder a few hundred times at most. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "recorder_types.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Native syscall number of prctl, resolved by user space with libseccomp. */
+const volatile __u32 prctl_nr = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_RECORDINGS);
+	__type(key, __u32); /* PID namespace inode */
+	__type(value, struct target);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_RECORDINGS);
+	__type(key, __u32); /* host tgid of a container's init */
+	__type(value, __u32); /* slot */
+} inits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_RECORDINGS);
+	__type(key, __u32);
+	__type(value, struct seen_bitmap);
+} seen SEC(".maps");
+
+/* Sized by user space: see EVENTS_PER_SLOT. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* Records that could not be reserved. Zero unless the sizing above is wrong;
+ * user space checks it and says so rather than write a short profile. */
+__u64 lost = 0;
+
+#define X32_SYSCALL_BIT 0x40000000
+#define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
+#define TIF_32BIT 22     /* arm64 thread_info.flags: 32-bit task */
+
+static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
+{
+#if defined(__TARGET_ARCH_x86)
+	if (*nr & X32_SYSCALL_BIT) {
+		*nr &= ~X32_SYSCALL_BIT;
+		return ABI_X32;
+	}
+	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
+		return ABI_COMPAT;
+#elif defined(__TARGET_ARCH_arm64)
+	if (BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_32BIT))
+		return ABI_COMPAT;
+#endif
+	return ABI_NATIVE;
+}
+
+static __always_inline __u32 pidns_inum(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid;
+
+	/* The task's own namespace is the one at its pid's deepest level. */
+	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
+		return 0;
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+static __always_inline void emit(__u32 kind, __u32 slot, __u32 abi, __u32 nr)
+{
+	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return;
+	}
+	e->kind = kind;
+	e->slot = slot;
+	e->abi = abi;
+	e->nr = nr;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 ns = pidns_inum(task);
+	struct target *t = bpf_map_lookup_elem(&targets, &ns);
+
+	if (!t)
+		return 0;
+	if (t->mntns && t->mntns != BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum))
+		return 0;
+
+	long nr = id;
+	__u32 abi = syscall_abi(task, &nr);
+
+	if (!t->started) {
+		if (abi != ABI_NATIVE || nr != prctl_nr)
+			return 0;
+		t->started = 1;
+	}
+	if (nr < 0 || nr >= MAX_SYSCALL_NR)
+		return 0;
+
+	__u32 slot = t->slot;
+	struct seen_bitmap *bits = bpf_map_lookup_elem(&seen, &slot);
+	if (!bits)
+		return 0;
+
+	__u32 bit = abi * MAX_SYSCALL_NR + (__u32)nr;
+	__u64 mask = 1ULL << (bit & 63);
+	__u32 word = bit / 64;
+	if (word >= SEEN_WORDS)
+		return 0;
+	/* Plain read first: the common case (already seen) stays a load. */
+	if (bits->words[word] & mask)
+		return 0;
+	if (__sync_fetch_and_or(&bits->words[word], mask) & mask)
+		return 0; /* another CPU got there first */
+	emit(EVENT_SYSCALL, slot, abi, (__u32)nr);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_process_exit, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 *slot = bpf_map_lookup_elem(&inits, &tgid);
+
+	if (!slot)
+		return 0;
+	/* Only the last thread of the init's thread group ends the recording. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	emit(EVENT_EXIT, *slot, 0, 0);
+	return 0;
+}

@@ -1,0 +1,58 @@
+#include "annotation.h"
+
+#include "error.h"
+
+namespace {
+
+std::string_view trim(std::string_view s)
+{
+	const char* ws = " \t\r\n";
+	size_t b = s.find_first_not_of(ws);
+	if (b == std::string_view::npos)
+		return {};
+	return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+} // namespace
+
+Request parse_annotation(std::string_view value)
+{
+	std::string prefix = std::string(kAnnotation) + ": ";
+	if (trim(value).empty())
+		throw Error(prefix + "empty annotation");
+
+	Request req;
+	bool have_output = false;
+	size_t pos = 0;
+	for (;;) {
+		size_t end = value.find(';', pos);
+		std::string_view item = trim(value.substr(pos, end == std::string_view::npos ? end : end - pos));
+		if (item.empty())
+			throw Error(prefix + "empty entry between ';'");
+		size_t colon = item.find(':');
+		if (colon == std::string_view::npos)
+			throw Error(prefix + "entry '" + std::string(item) + "' is not KEY:PATH");
+		std::string_view key = trim(item.substr(0, colon));
+		std::string path(trim(item.substr(colon + 1)));
+		if (path.empty())
+			throw Error(prefix + std::string(key) + ": has an empty path");
+		if (key == "of") {
+			if (have_output)
+				throw Error(prefix + "of: given more than once");
+			req.output = std::move(path);
+			have_output = true;
+		} else if (key == "if") {
+			if (req.input)
+				throw Error(prefix + "if: given more than once");
+			req.input = std::move(path);
+		} else {
+			throw Error(prefix + "unknown key '" + std::string(key) + "' (expected of: or if:)");
+		}
+		if (end == std::string_view::npos)
+			break;
+		pos = end + 1;
+	}
+	if (!have_output)
+		throw Error(prefix + "no of: output profile given");
+	return req;
+}

@@ -1,0 +1,65 @@
+#include "log.h"
+
+#include <fcntl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <ctime>
+
+#include "error.h"
+#include "fd.h"
+
+namespace logging {
+namespace {
+
+UniqueFd log_fd;
+bool to_stderr = true;
+
+void write_all(int fd, const std::string& s)
+{
+	size_t off = 0;
+	while (off < s.size()) {
+		ssize_t n = ::write(fd, s.data() + off, s.size() - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; // logging must never take the hook down
+		off += static_cast<size_t>(n);
+	}
+}
+
+void emit(int priority, const char* level, const std::string& msg)
+{
+	::syslog(priority, "%s", msg.c_str());
+	if (to_stderr)
+		write_all(STDERR_FILENO, "oci-seccomp-recorder: " + msg + "\n");
+	if (log_fd) {
+		char stamp[32];
+		std::time_t now = std::time(nullptr);
+		std::tm tm{};
+		std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", ::gmtime_r(&now, &tm));
+		write_all(log_fd.get(), std::string(stamp) + "Z [" + std::to_string(::getpid()) + "] " +
+						level + ": " + msg + "\n");
+	}
+}
+
+} // namespace
+
+void open(const std::string& log_file)
+{
+	::openlog("oci-seccomp-recorder", LOG_PID, LOG_DAEMON);
+	if (log_file.empty())
+		return;
+	int fd = ::open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		throw_errno("open log file " + log_file);
+	log_fd.reset(fd);
+}
+
+void detach_stderr() { to_stderr = false; }
+
+void info(const std::string& msg) { emit(LOG_INFO, "info", msg); }
+void warn(const std::string& msg) { emit(LOG_WARNING, "warning", msg); }
+void error(const std::string& msg) { emit(LOG_ERR, "error", msg); }
+
+} // namespace logging

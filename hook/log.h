@@ -1,0 +1,17 @@
+// Logging for the hook and its tracing child: stderr while the runtime is
+// listening, always syslog, and a log file when the operator names one
+// (nodes often run no syslog daemon).
+#pragma once
+
+#include <string>
+
+namespace logging {
+
+void open(const std::string& log_file);
+// The tracing child gives up its stderr (the runtime's pipe) and logs on.
+void detach_stderr();
+void info(const std::string& msg);
+void warn(const std::string& msg);
+void error(const std::string& msg);
+
+} // namespace logging

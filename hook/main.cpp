@@ -1,0 +1,134 @@
+// oci-seccomp-recorder: an OCI prestart hook that records the syscalls a
+// container makes and writes a seccomp profile that allows just those.
+#include <getopt.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <string>
+
+#include "annotation.h"
+#include "error.h"
+#include "log.h"
+#include "profile.h"
+#include "profile_dir.h"
+#include "state.h"
+#include "tracer.h"
+
+#ifndef RECORDER_VERSION
+#error "RECORDER_VERSION must be defined by the build"
+#endif
+#ifndef DEFAULT_PROFILE_DIR
+#error "DEFAULT_PROFILE_DIR must be defined by the build"
+#endif
+
+namespace {
+
+struct Options {
+	long timeout_ms = 10000;
+	std::string profile_dir = DEFAULT_PROFILE_DIR;
+	std::string log_file;
+};
+
+void usage(FILE* out)
+{
+	std::fprintf(out,
+		     "Usage: oci-seccomp-recorder [OPTIONS]\n"
+		     "\n"
+		     "OCI prestart hook. Reads the container's state on stdin and, when it carries the\n"
+		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN]\", records the syscalls the\n"
+		     "container makes until its init exits, then writes a seccomp profile to OUT.\n"
+		     "\n"
+		     "Options:\n"
+		     "  --profile-dir DIR   profiles are read and written only below DIR\n"
+		     "                      (default %s, created 0700)\n"
+		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
+		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
+		     "  --help              show this help\n"
+		     "  --version           show the version\n",
+		     DEFAULT_PROFILE_DIR);
+}
+
+Options parse_options(int argc, char** argv)
+{
+	static const struct option longopts[] = {
+		{"profile-dir", required_argument, nullptr, 'd'},
+		{"timeout", required_argument, nullptr, 't'},
+		{"log-file", required_argument, nullptr, 'l'},
+		{"help", no_argument, nullptr, 'h'},
+		{"version", no_argument, nullptr, 'V'},
+		{nullptr, 0, nullptr, 0},
+	};
+	Options opts;
+	int c;
+	while ((c = getopt_long(argc, argv, "", longopts, nullptr)) != -1) {
+		switch (c) {
+		case 'd':
+			opts.profile_dir = optarg;
+			break;
+		case 't': {
+			std::string_view arg(optarg);
+			double seconds = 0;
+			auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), seconds);
+			if (ec != std::errc() || end != arg.data() + arg.size() || !(seconds > 0) || seconds > 3600)
+				throw Error("--timeout takes seconds between 0 and 3600, not '" + std::string(arg) + "'");
+			opts.timeout_ms = static_cast<long>(seconds * 1000);
+			break;
+		}
+		case 'l':
+			opts.log_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			std::exit(0);
+		case 'V':
+			std::printf("oci-seccomp-recorder %s\n", RECORDER_VERSION);
+			std::exit(0);
+		default:
+			usage(stderr);
+			std::exit(2);
+		}
+	}
+	if (optind != argc)
+		throw Error(std::string("unexpected argument '") + argv[optind] + "'");
+	return opts;
+}
+
+int run(const Options& opts)
+{
+	State state = read_state(STDIN_FILENO);
+	auto annotation = state.annotations.find(std::string(kAnnotation));
+	if (annotation == state.annotations.end()) {
+		logging::info("container " + state.id + " has no " + std::string(kAnnotation) +
+			      " annotation: nothing to record");
+		return 0;
+	}
+	Request req = parse_annotation(annotation->second);
+
+	ProfileDir dir(opts.profile_dir);
+	std::set<std::string> base;
+	if (req.input)
+		base = allowed_syscalls(dir.read(*req.input, kMaxInputProfileBytes));
+	OutputFile output = dir.output(req.output);
+	Target target = resolve_target(state.pid);
+
+	std::string display = output.display();
+	start_tracer(TraceJob{std::move(target), std::move(output), std::move(base)},
+		     std::chrono::milliseconds(opts.timeout_ms));
+	logging::info("container " + state.id + ": recording into " + display);
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+	try {
+		Options opts = parse_options(argc, argv);
+		logging::open(opts.log_file);
+		return run(opts);
+	} catch (const std::exception& e) {
+		logging::error(e.what());
+		return 1;
+	}
+}

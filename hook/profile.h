@@ -1,0 +1,20 @@
+// Seccomp profiles in the JSON form podman, docker, CRI-O and Kubernetes'
+// localhost/ profiles read.
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+inline constexpr size_t kMaxInputProfileBytes = 1 << 20;
+
+// An allow-list: every syscall in `names` allowed, everything else EPERM.
+std::string render_profile(const std::set<std::string>& names, const std::vector<std::string>& architectures);
+
+// The syscalls an input (if:) profile allows. Refuses anything that is not an
+// allow-list we can extend without changing its meaning: a default action
+// other than a denial, entries with argument conditions or filters, unknown
+// syscall names.
+std::set<std::string> allowed_syscalls(std::string_view json);

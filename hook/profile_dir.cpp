@@ -1,0 +1,180 @@
+#include "profile_dir.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <climits>
+#include <random>
+
+#include "error.h"
+
+namespace {
+
+std::string describe_type(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symlink";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+void write_all(int fd, const std::string& data, const std::string& what)
+{
+	size_t off = 0;
+	while (off < data.size()) {
+		ssize_t n = ::write(fd, data.data() + off, data.size() - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw_errno("write " + what);
+		off += static_cast<size_t>(n);
+	}
+}
+
+} // namespace
+
+ProfileDir::ProfileDir(std::string path) : path_(std::move(path))
+{
+	while (path_.size() > 1 && path_.back() == '/')
+		path_.pop_back();
+	if (path_.empty() || path_[0] != '/')
+		throw Error("profile dir " + path_ + " is not an absolute path");
+	if (::mkdir(path_.c_str(), 0700) < 0 && errno != EEXIST)
+		throw_errno("create profile dir " + path_);
+	int fd = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		throw_errno("open profile dir " + path_);
+	fd_.reset(fd);
+}
+
+std::string ProfileDir::relative(const std::string& annotated) const
+{
+	if (annotated.size() >= PATH_MAX)
+		throw Error("profile path is longer than PATH_MAX");
+	std::string rel = annotated;
+	if (!rel.empty() && rel[0] == '/') {
+		std::string prefix = path_ + "/";
+		if (rel.compare(0, prefix.size(), prefix) != 0)
+			throw Error("profile path " + annotated + " is outside the profile dir " + path_);
+		rel.erase(0, prefix.size());
+	}
+	size_t start = 0;
+	for (;;) {
+		size_t end = rel.find('/', start);
+		std::string part = rel.substr(start, end == std::string::npos ? end : end - start);
+		if (part.empty() || part == "." || part == "..")
+			throw Error("profile path " + annotated + " has an empty, '.' or '..' component");
+		if (part.size() > NAME_MAX)
+			throw Error("profile path " + annotated + " has a name longer than NAME_MAX");
+		if (end == std::string::npos)
+			break;
+		start = end + 1;
+	}
+	return rel;
+}
+
+UniqueFd ProfileDir::open_beneath(const std::string& rel, int flags) const
+{
+	struct open_how how = {};
+	how.flags = static_cast<__u64>(flags | O_CLOEXEC | O_NOFOLLOW);
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	long fd = ::syscall(SYS_openat2, fd_.get(), rel.c_str(), &how, sizeof(how));
+	if (fd < 0) {
+		int err = errno;
+		std::string what = path_ + "/" + rel;
+		if (err == ENOSYS)
+			throw Error("open " + what + ": openat2 is not supported by this kernel (Linux 5.6 or later needed)");
+		if (err == ELOOP)
+			throw Error("open " + what + ": path goes through a symlink");
+		if (err == EXDEV)
+			throw Error("open " + what + ": path escapes the profile dir");
+		throw_errno("open " + what, err);
+	}
+	return UniqueFd(static_cast<int>(fd));
+}
+
+std::string ProfileDir::read(const std::string& annotated, size_t max_bytes) const
+{
+	std::string rel = relative(annotated);
+	std::string what = path_ + "/" + rel;
+	// O_NONBLOCK: a FIFO planted here must not hang the hook before the check.
+	UniqueFd fd = open_beneath(rel, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	if (::fstat(fd.get(), &st) < 0)
+		throw_errno("stat " + what);
+	if (!S_ISREG(st.st_mode))
+		throw Error(what + " is " + describe_type(st.st_mode));
+	if (static_cast<size_t>(st.st_size) > max_bytes)
+		throw Error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
+	std::string data(static_cast<size_t>(st.st_size), '\0');
+	size_t off = 0;
+	while (off < data.size()) {
+		ssize_t n = ::read(fd.get(), data.data() + off, data.size() - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw_errno("read " + what);
+		if (n == 0)
+			break;
+		off += static_cast<size_t>(n);
+	}
+	data.resize(off);
+	return data;
+}
+
+OutputFile ProfileDir::output(const std::string& annotated) const
+{
+	std::string rel = relative(annotated);
+	size_t slash = rel.rfind('/');
+	std::string parent = slash == std::string::npos ? "." : rel.substr(0, slash);
+	std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+	UniqueFd dir = open_beneath(parent, O_RDONLY | O_DIRECTORY);
+	std::string display = path_ + "/" + rel;
+	struct stat st;
+	if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISREG(st.st_mode))
+			throw Error("output profile " + display + " exists and is " + describe_type(st.st_mode));
+	} else if (errno != ENOENT) {
+		throw_errno("stat " + display);
+	}
+	return OutputFile(std::move(dir), std::move(name), std::move(display));
+}
+
+OutputFile::OutputFile(UniqueFd dir, std::string name, std::string display)
+	: dir_(std::move(dir)), name_(std::move(name)), display_(std::move(display))
+{
+}
+
+void OutputFile::write_atomically(const std::string& data) const
+{
+	std::string tmp = ".oci-seccomp-recorder." + std::to_string(::getpid()) + "." +
+			  std::to_string(std::random_device{}()) + ".tmp";
+	int raw = ::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (raw < 0)
+		throw_errno("create temp file for " + display_);
+	UniqueFd fd(raw);
+	try {
+		if (::fchmod(fd.get(), 0644) < 0) // whatever the umask
+			throw_errno("chmod temp file for " + display_);
+		write_all(fd.get(), data, "temp file for " + display_);
+		if (::fsync(fd.get()) < 0)
+			throw_errno("fsync temp file for " + display_);
+		if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name_.c_str()) < 0)
+			throw_errno("rename temp file to " + display_);
+	} catch (...) {
+		::unlinkat(dir_.get(), tmp.c_str(), 0);
+		throw;
+	}
+	if (::fsync(dir_.get()) < 0)
+		throw_errno("fsync directory of " + display_);
+}

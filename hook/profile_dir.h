@@ -1,0 +1,44 @@
+// The one directory profiles are read from and written to. Paths come from an
+// annotation anyone who can create a pod may write: each is resolved below
+// this directory with openat2 and never through a symlink.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "fd.h"
+
+// Where a profile will be written: a directory below the profile dir and a
+// name in it.
+class OutputFile {
+public:
+	OutputFile(UniqueFd dir, std::string name, std::string display);
+	// Temp file in the same directory, fsync, rename over the name, fsync the
+	// directory: readers see the old file or the whole new one.
+	void write_atomically(const std::string& data) const;
+	const std::string& display() const { return display_; }
+
+private:
+	UniqueFd dir_;
+	std::string name_;
+	std::string display_;
+};
+
+class ProfileDir {
+public:
+	// Opens `path`, creating it (mode 0700) when it does not exist yet.
+	explicit ProfileDir(std::string path);
+
+	// The contents of an existing regular file, at most max_bytes.
+	std::string read(const std::string& annotated, size_t max_bytes) const;
+	// A place to write; refused if the name exists as anything but a file.
+	OutputFile output(const std::string& annotated) const;
+
+private:
+	// The annotated path relative to this directory, checked lexically.
+	std::string relative(const std::string& annotated) const;
+	UniqueFd open_beneath(const std::string& rel, int flags) const;
+
+	std::string path_;
+	UniqueFd fd_;
+};

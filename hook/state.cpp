@@ -1,0 +1,64 @@
+#include "state.h"
+
+#include <unistd.h>
+
+#include <climits>
+#include <nlohmann/json.hpp>
+
+#include "error.h"
+
+State parse_state(std::string_view text)
+{
+	nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+	if (j.is_discarded())
+		throw Error("state on stdin is not valid JSON");
+	if (!j.is_object())
+		throw Error("state on stdin is not a JSON object");
+
+	State s;
+	auto pid = j.find("pid");
+	if (pid == j.end())
+		throw Error("state has no pid");
+	if (!pid->is_number_integer() || pid->get<long long>() <= 0 || pid->get<long long>() > INT_MAX)
+		throw Error("state pid is not a positive process id");
+	s.pid = static_cast<pid_t>(pid->get<long long>());
+
+	for (auto [key, field] : {std::pair{"id", &s.id}, std::pair{"bundle", &s.bundle}}) {
+		auto it = j.find(key);
+		if (it == j.end())
+			continue;
+		if (!it->is_string())
+			throw Error(std::string("state ") + key + " is not a string");
+		*field = it->get<std::string>();
+	}
+
+	if (auto it = j.find("annotations"); it != j.end() && !it->is_null()) {
+		if (!it->is_object())
+			throw Error("state annotations is not an object");
+		for (const auto& [key, value] : it->items()) {
+			if (!value.is_string())
+				throw Error("state annotation " + key + " is not a string");
+			s.annotations.emplace(key, value.get<std::string>());
+		}
+	}
+	return s;
+}
+
+State read_state(int fd)
+{
+	std::string buf;
+	char chunk[65536];
+	for (;;) {
+		ssize_t n = ::read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw_errno("read state from stdin");
+		if (n == 0)
+			break;
+		buf.append(chunk, static_cast<size_t>(n));
+		if (buf.size() > kMaxStateBytes)
+			throw Error("state on stdin is larger than " + std::to_string(kMaxStateBytes) + " bytes");
+	}
+	return parse_state(buf);
+}

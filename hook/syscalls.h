@@ -1,0 +1,46 @@
+// Syscall names and architectures, all from libseccomp: no table of our own.
+#pragma once
+
+#include <cstdint>
+#include <compare>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <linux/types.h>
+#include "recorder_types.h"
+
+// One ABI the recorder tells apart, and the libseccomp architecture that
+// names its syscalls.
+struct Abi {
+	recorder_abi id;
+	uint32_t scmp_arch;
+};
+
+// The ABIs a container can use on this host, native first.
+const std::vector<Abi>& host_abis();
+// The profile's "architectures": SCMP_ARCH_* of every host ABI.
+std::vector<std::string> host_arch_names();
+// SCMP_ARCH_X86_64 and the like for a libseccomp architecture token.
+std::string arch_name(uint32_t scmp_arch);
+
+std::optional<std::string> syscall_name(uint32_t scmp_arch, int nr);
+// Whether any host ABI has a syscall of that name (libseccomp gives other
+// architectures' syscalls negative pseudo-numbers).
+bool is_known_syscall(const std::string& name);
+// The native number of a syscall libseccomp must know.
+int native_syscall_nr(const std::string& name);
+
+// A syscall as the recorder sees it: an ABI and a number.
+struct SyscallId {
+	uint32_t abi;
+	uint32_t nr;
+	auto operator<=>(const SyscallId&) const = default;
+};
+
+struct ResolvedNames {
+	std::set<std::string> names;
+	std::vector<SyscallId> unnamed; // numbers this libseccomp has no name for
+};
+ResolvedNames resolve_names(const std::set<SyscallId>& ids);

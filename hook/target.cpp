@@ -1,0 +1,77 @@
+#include "target.h"
+
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "error.h"
+
+namespace {
+
+uint32_t ns_inode(const std::string& proc, const char* ns)
+{
+	std::string path = proc + "/ns/" + ns;
+	struct stat st;
+	if (::stat(path.c_str(), &st) < 0)
+		throw_errno("stat " + path);
+	return static_cast<uint32_t>(st.st_ino);
+}
+
+// The pid in the process's own (innermost) PID namespace: 1 for the init of
+// a container that owns its PID namespace.
+long innermost_pid(const std::string& proc)
+{
+	std::ifstream status(proc + "/status");
+	std::string line;
+	while (std::getline(status, line)) {
+		if (line.rfind("NSpid:", 0) != 0)
+			continue;
+		std::istringstream fields(line.substr(6));
+		long nr = -1;
+		for (long v; fields >> v;)
+			nr = v;
+		return nr;
+	}
+	throw Error("no NSpid in " + proc + "/status");
+}
+
+bool has_exited(int pidfd)
+{
+	struct pollfd p = {pidfd, POLLIN, 0};
+	return ::poll(&p, 1, 0) > 0;
+}
+
+} // namespace
+
+Target resolve_target(pid_t pid)
+{
+	Target t;
+	t.pid = pid;
+	long fd = ::syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0) {
+		if (errno == ESRCH)
+			throw Error("state pid " + std::to_string(pid) + " is not a live process");
+		throw_errno("pidfd_open " + std::to_string(pid));
+	}
+	t.pidfd.reset(static_cast<int>(fd));
+
+	std::string proc = "/proc/" + std::to_string(pid);
+	t.pidns = ns_inode(proc, "pid");
+	uint32_t mntns = ns_inode(proc, "mnt");
+	bool owns_pidns = t.pidns != ns_inode("/proc/self", "pid") && innermost_pid(proc) == 1;
+	if (!owns_pidns) {
+		if (mntns == ns_inode("/proc/self", "mnt"))
+			throw Error("pid " + std::to_string(pid) +
+				    " shares its PID and mount namespaces with the host: refusing to record the host");
+		t.mntns = mntns;
+	}
+	// The pidfd pins the process; checking it after the /proc reads proves
+	// they were about this process and not a reused pid.
+	if (has_exited(t.pidfd.get()))
+		throw Error("state pid " + std::to_string(pid) + " exited while the hook looked at it");
+	return t;
+}

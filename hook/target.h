@@ -1,0 +1,21 @@
+// The container to record: its init process and the namespaces that tell
+// its tasks apart from everyone else's.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include "fd.h"
+
+struct Target {
+	pid_t pid = 0;      // the init's pid on the host
+	UniqueFd pidfd;     // pins that process: readable once it has exited
+	uint32_t pidns = 0; // PID namespace inode
+	uint32_t mntns = 0; // mount namespace inode; 0 when the PID namespace is the container's own
+};
+
+// Refuses a pid that is not a live process, and a container that shares both
+// its PID and its mount namespace with the hook (recording it would record
+// the host).
+Target resolve_target(pid_t pid);

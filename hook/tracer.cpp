@@ -1,0 +1,203 @@
+#include "tracer.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <optional>
+
+#include "error.h"
+#include "log.h"
+#include "profile.h"
+#include "recorder.h"
+
+namespace {
+
+// A forked child the hook is responsible for until it is handed over.
+class ChildProcess {
+public:
+	explicit ChildProcess(pid_t pid) : pid_(pid) {}
+	ChildProcess(const ChildProcess&) = delete;
+	ChildProcess& operator=(const ChildProcess&) = delete;
+	~ChildProcess()
+	{
+		if (pid_ > 0) {
+			::kill(pid_, SIGKILL);
+			reap();
+		}
+	}
+	// The child now runs on its own, past the hook's exit.
+	void release() { pid_ = -1; }
+	// Waits for it and describes how it ended.
+	std::string reap()
+	{
+		int status = 0;
+		while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+		}
+		pid_ = -1;
+		if (WIFEXITED(status))
+			return "exit status " + std::to_string(WEXITSTATUS(status));
+		if (WIFSIGNALED(status))
+			return "signal " + std::to_string(WTERMSIG(status));
+		return "unknown status";
+	}
+
+private:
+	pid_t pid_;
+};
+
+void send_line(int fd, const std::string& line)
+{
+	std::string msg = line + "\n";
+	// One write of a short line to a pipe is atomic; the hook reads it whole.
+	(void)!::write(fd, msg.data(), msg.size());
+}
+
+void detach_from_runtime()
+{
+	// The runtime waits for the hook's stdio to close: let go of all three.
+	::setsid();
+	int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO})
+			::dup2(null, fd);
+		::close(null);
+	}
+	logging::detach_stderr();
+}
+
+UniqueFd block_signals()
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1})
+		sigaddset(&set, sig);
+	if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0)
+		throw_errno("block signals");
+	int fd = ::signalfd(-1, &set, SFD_CLOEXEC);
+	if (fd < 0)
+		throw_errno("create signalfd");
+	return UniqueFd(fd);
+}
+
+void write_profile(const TraceJob& job, const Recorder& rec)
+{
+	if (rec.lost() != 0)
+		throw Error(std::to_string(rec.lost()) + " BPF events were lost: not writing an incomplete profile " +
+			    job.output.display());
+	ResolvedNames resolved = resolve_names(rec.syscalls());
+	for (const SyscallId& id : resolved.unnamed)
+		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
+			      " has no name in this libseccomp: it cannot be allowed by name");
+	std::set<std::string> names = job.base_syscalls;
+	names.insert(resolved.names.begin(), resolved.names.end());
+	job.output.write_atomically(render_profile(names, host_arch_names()));
+	logging::info("wrote " + job.output.display() + ": " + std::to_string(names.size()) + " syscalls (" +
+		      std::to_string(resolved.names.size()) + " recorded)");
+}
+
+// Runs in the child until the container's init is gone or the node asks us
+// to stop. Returns the exit status.
+int record(const TraceJob& job, int ready_fd)
+{
+	detach_from_runtime();
+	std::optional<Recorder> rec;
+	UniqueFd signals;
+	try {
+		signals = block_signals();
+		rec.emplace(job.target);
+	} catch (const std::exception& e) {
+		send_line(ready_fd, std::string("error: ") + e.what());
+		return 1;
+	}
+	send_line(ready_fd, "ready");
+	::close(ready_fd);
+	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
+
+	struct pollfd fds[] = {{rec->event_fd(), POLLIN, 0},
+			       {signals.get(), POLLIN, 0},
+			       {job.target.pidfd.get(), POLLIN, 0}};
+	for (;;) {
+		if (::poll(fds, 3, -1) < 0 && errno != EINTR)
+			throw_errno("poll");
+		rec->consume();
+		if (rec->init_exited())
+			break;
+		if (fds[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (::read(signals.get(), &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGUSR1) {
+					write_profile(job, *rec); // snapshot of a container that runs on
+					continue;
+				}
+				logging::info("signal " + std::to_string(si.ssi_signo) + ": writing what was recorded");
+				break;
+			}
+		}
+		// The pidfd turns readable only after the exit event was queued, so
+		// this catches an init that was gone before the program attached.
+		if (fds[2].revents & POLLIN) {
+			rec->consume();
+			break;
+		}
+	}
+	if (rec->syscalls().empty()) {
+		logging::error("pid " + std::to_string(job.target.pid) +
+			       " exited before its runtime started it: no profile written to " + job.output.display());
+		return 1;
+	}
+	write_profile(job, *rec);
+	return 0;
+}
+
+} // namespace
+
+void start_tracer(TraceJob job, std::chrono::milliseconds timeout)
+{
+	int pipefd[2];
+	if (::pipe2(pipefd, O_CLOEXEC) < 0)
+		throw_errno("create pipe to tracing child");
+	UniqueFd ready_read(pipefd[0]);
+	UniqueFd ready_write(pipefd[1]);
+
+	pid_t pid = ::fork();
+	if (pid < 0)
+		throw_errno("fork tracing child");
+	if (pid == 0) {
+		ready_read.reset();
+		int status = 1;
+		try {
+			status = record(job, ready_write.release());
+		} catch (const std::exception& e) {
+			logging::error(e.what());
+		}
+		::_exit(status);
+	}
+	ChildProcess child(pid);
+	ready_write.reset();
+
+	struct pollfd p = {ready_read.get(), POLLIN, 0};
+	int n;
+	while ((n = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
+	}
+	if (n < 0)
+		throw_errno("wait for tracing child");
+	if (n == 0)
+		throw Error("tracing child did not start recording within " + std::to_string(timeout.count()) + " ms");
+
+	char buf[4096];
+	ssize_t len = ::read(ready_read.get(), buf, sizeof(buf) - 1);
+	std::string line = len > 0 ? std::string(buf, static_cast<size_t>(len)) : "";
+	while (!line.empty() && line.back() == '\n')
+		line.pop_back();
+	if (line == "ready") {
+		child.release();
+		return;
+	}
+	if (line.rfind("error: ", 0) == 0)
+		throw Error(line.substr(7));
+	throw Error("tracing child ended before recording (" + child.reap() + ")");
+}

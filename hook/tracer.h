@@ -1,0 +1,21 @@
+// The tracing child: forked by the hook, records the container until its
+// init exits, then writes the profile.
+#pragma once
+
+#include <chrono>
+#include <set>
+#include <string>
+
+#include "profile_dir.h"
+#include "target.h"
+
+struct TraceJob {
+	Target target;
+	OutputFile output;
+	std::set<std::string> base_syscalls; // from the if: profile
+};
+
+// Forks the tracing child and returns once it is recording. Throws with the
+// child's one-line reason if it failed, or if it did not get there within
+// `timeout`; the child is then killed and reaped.
+void start_tracer(TraceJob job, std::chrono::milliseconds timeout);
