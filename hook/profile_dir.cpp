@@ -86,7 +86,9 @@ std::string ProfileDir::relative(const std::string& annotated) const
 UniqueFd ProfileDir::open_beneath(const std::string& rel, int flags) const
 {
 	struct open_how how = {};
-	how.flags = static_cast<__u64>(flags | O_CLOEXEC | O_NOFOLLOW);
+	// RESOLVE_NO_SYMLINKS refuses a symlink in any component, the last one
+	// included, with ELOOP.
+	how.flags = static_cast<__u64>(flags | O_CLOEXEC);
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
 	long fd = ::syscall(SYS_openat2, fd_.get(), rel.c_str(), &how, sizeof(how));
 	if (fd < 0) {
