@@ -7,6 +7,16 @@
 
 using nlohmann::ordered_json;
 
+std::set<std::string> profile_syscalls(const std::set<std::string>& recorded, const std::set<std::string>& base)
+{
+	std::set<std::string> names = base;
+	names.insert(recorded.begin(), recorded.end());
+	for (const char* name : {"rt_sigreturn", "sigreturn"})
+		if (is_known_syscall(name))
+			names.insert(name);
+	return names;
+}
+
 std::string render_profile(const std::set<std::string>& names, const std::vector<std::string>& architectures)
 {
 	ordered_json syscalls = ordered_json::array();

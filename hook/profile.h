@@ -10,6 +10,14 @@
 
 inline constexpr size_t kMaxInputProfileBytes = 1 << 20;
 
+// What a recorded profile allows: the recorded syscalls, the input profile's,
+// and the signal-return syscalls of every host ABI. Those are never left to
+// chance: a handler runs during recording only if a signal happens to arrive
+// (runc's Go runtime preempts with signals after its seccomp filter is in),
+// denying its return kills the process instead of failing a call, and it
+// grants nothing but restoring a frame the kernel built.
+std::set<std::string> profile_syscalls(const std::set<std::string>& recorded, const std::set<std::string>& base);
+
 // An allow-list: every syscall in `names` allowed, everything else EPERM.
 std::string render_profile(const std::set<std::string>& names, const std::vector<std::string>& architectures);
 

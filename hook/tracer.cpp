@@ -92,8 +92,7 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
-	std::set<std::string> names = job.base_syscalls;
-	names.insert(resolved.names.begin(), resolved.names.end());
+	std::set<std::string> names = profile_syscalls(resolved.names, job.base_syscalls);
 	job.output.write_atomically(render_profile(names, host_arch_names()));
 	logging::info("wrote " + job.output.display() + ": " + std::to_string(names.size()) + " syscalls (" +
 		      std::to_string(resolved.names.size()) + " recorded)");

@@ -60,3 +60,16 @@ TEST_CASE("input profiles that cannot be extended are refused", "[profile]")
 			  Contains("not a string"));
 	CHECK_THROWS_WITH(allowed_syscalls(std::string(kMaxInputProfileBytes + 1, ' ')), Contains("larger than"));
 }
+
+TEST_CASE("profile syscalls are the recorded ones, the input's and signal returns", "[profile]")
+{
+	auto names = profile_syscalls({"read", "write"}, {"openat"});
+	CHECK(names.count("read") == 1);
+	CHECK(names.count("write") == 1);
+	CHECK(names.count("openat") == 1);
+	CHECK(names.count("rt_sigreturn") == 1);
+#if defined(__x86_64__)
+	CHECK(names.count("sigreturn") == 1); // i386 tasks return from handlers with it
+	CHECK(names.size() == 5);
+#endif
+}

@@ -1,0 +1,114 @@
+# Shared set-up for the integration tests: every test gets a temp tree with a
+# rootfs (static busybox and the probe), podman storage of its own, the hook
+# installed in a hooks dir of its own, and the hook's profile dir and log.
+
+: "${HOOK_BINARY:?HOOK_BINARY must name the built oci-seccomp-recorder (ctest sets it)}"
+: "${PROBE_BINARY:?PROBE_BINARY must name the built probe (ctest sets it)}"
+RUNTIME=${RUNTIME:-runc}
+ANNOTATION=io.containers.trace-syscall
+
+# Once per file: skip everything, with the reason, where no container can run.
+check_can_run_containers() {
+	[ "$(id -u)" = 0 ] || skip "needs root: the hook loads BPF and podman runs rootful containers"
+	command -v podman >/dev/null || skip "podman is not installed"
+	command -v "$RUNTIME" >/dev/null || skip "$RUNTIME is not installed"
+	setup_recorder
+	local out
+	if ! out=$(run_container --rm -- /bin/true 2>&1); then
+		teardown_recorder
+		skip "$RUNTIME cannot run containers on this machine: $out"
+	fi
+	teardown_recorder
+}
+
+setup_recorder() {
+	WORK=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/recorder-it.XXXXXX")
+	ROOTFS=$WORK/rootfs
+	PROFILES=$WORK/profiles
+	HOOK_LOG=$WORK/hook.log
+	mkdir -p "$ROOTFS/bin" "$ROOTFS/tmp" "$WORK/hooks"
+	cp /bin/busybox "$ROOTFS/bin/busybox"
+	for applet in sh true cat echo ls sleep; do
+		ln -s busybox "$ROOTFS/bin/$applet"
+	done
+	cp "$PROBE_BINARY" "$ROOTFS/bin/probe"
+	install_hook
+}
+
+# The hook's JSON, as hooks.d carries it, with test-local directories.
+install_hook() {
+	local extra_args=${1:-}
+	cat >"$WORK/hooks/oci-seccomp-recorder.json" <<-JSON
+	{
+	  "version": "1.0.0",
+	  "hook": {
+	    "path": "$HOOK_BINARY",
+	    "args": ["oci-seccomp-recorder", "--profile-dir", "$PROFILES", "--log-file", "$HOOK_LOG"$extra_args]
+	  },
+	  "when": {"annotations": {"^io\\\\.containers\\\\.trace-syscall\$": ".+"}},
+	  "stages": ["prestart"]
+	}
+	JSON
+}
+
+teardown_recorder() {
+	[ -n "${WORK:-}" ] || return 0
+	if [ -s "$HOOK_LOG" ]; then
+		echo "# hook log ($HOOK_LOG):"
+		sed 's/^/#   /' "$HOOK_LOG"
+	fi
+	podman_ rm -af >/dev/null 2>&1 || true
+	rm -rf "$WORK"
+	WORK=
+}
+
+podman_() {
+	podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs \
+		--cgroup-manager cgroupfs --events-backend none --hooks-dir "$WORK/hooks" "$@"
+}
+
+# run_container [podman run options...] -- COMMAND [ARGS...]
+# (--rootfs takes the first argument after the options as the rootfs.)
+run_container() {
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	podman_ run --runtime "$RUNTIME" --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		"${opts[@]}" --rootfs "$ROOTFS" "$@"
+}
+
+# record NAME COMMAND [ARGS...]: runs the command in a container annotated to
+# write $PROFILES/NAME.json.
+record() {
+	local name=$1
+	shift
+	run_container --rm --annotation "$ANNOTATION=of:$name.json" -- "$@"
+}
+
+# The profile appears once the container's init has exited and the tracing
+# child has written it: shortly after podman returns.
+wait_for_profile() {
+	local file=$PROFILES/$1.json
+	for _ in $(seq 100); do
+		[ -f "$file" ] && return 0
+		sleep 0.1
+	done
+	echo "no profile $file after 10 s" >&2
+	return 1
+}
+
+profile_names() {
+	jq -r '.syscalls[].names[]' "$PROFILES/$1.json"
+}
+
+assert_has_syscall() {
+	profile_names "$1" | grep -qx "$2" || { echo "$2 missing from $1.json: $(profile_names "$1" | tr '\n' ' ')" >&2; return 1; }
+}
+
+assert_lacks_syscall() {
+	! profile_names "$1" | grep -qx "$2" || { echo "$2 unexpectedly in $1.json" >&2; return 1; }
+}

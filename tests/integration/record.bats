@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# The core path: record a real container, get a profile it runs under.
+
+load helpers
+
+setup_file() { check_can_run_containers; }
+setup() { setup_recorder; }
+teardown() { teardown_recorder; }
+
+@test "main thread, second thread and forked child are all recorded" {
+	run record probe /bin/probe record
+	[ "$status" -eq 0 ]
+	wait_for_profile probe
+	assert_has_syscall probe getitimer              # main thread
+	assert_has_syscall probe sched_get_priority_max # second thread
+	assert_has_syscall probe ioprio_get             # forked child
+	assert_has_syscall probe clone                  # how the thread and child came to be
+	assert_has_syscall probe execve                 # the runtime's exec of the user's process
+	[ "$(jq -r .defaultAction "$PROFILES/probe.json")" = SCMP_ACT_ERRNO ]
+	[ "$(stat -c %a "$PROFILES/probe.json")" = 644 ]
+}
+
+@test "the runtime's own set-up after prestart is not recorded" {
+	# runc makes pivot_root and sethostname after the prestart hooks and
+	# before its first prctl (strace -f runc shows both); no container
+	# process here makes either.
+	run record true /bin/true
+	[ "$status" -eq 0 ]
+	wait_for_profile true
+	assert_lacks_syscall true pivot_root
+	assert_lacks_syscall true sethostname
+	assert_lacks_syscall true mount
+	assert_lacks_syscall true umount2
+	assert_has_syscall true prctl
+	assert_has_syscall true execve
+}
+
+@test "the container runs again under its profile with the same output" {
+	run record probe /bin/probe record
+	[ "$status" -eq 0 ]
+	recorded=$output
+	wait_for_profile probe
+	run run_container --rm --security-opt "seccomp=$PROFILES/probe.json" -- /bin/probe record
+	[ "$status" -eq 0 ]
+	[ "$output" = "$recorded" ]
+}
+
+@test "a syscall not made while recording fails with EPERM under the profile" {
+	run record probe /bin/probe record
+	[ "$status" -eq 0 ]
+	wait_for_profile probe
+	assert_lacks_syscall probe sched_get_priority_min
+
+	run run_container --rm -- /bin/probe extra
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"main: sched_get_priority_min ok"* ]]
+
+	run run_container --rm --security-opt "seccomp=$PROFILES/probe.json" -- /bin/probe extra
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"main: sched_get_priority_min Operation not permitted"* ]]
+	[[ "$output" == *"child: ioprio_get ok"* ]]
+}
+
+@test "if: merges the input profile's syscalls into the output" {
+	mkdir -m 0700 -p "$PROFILES"
+	cat >"$PROFILES/base.json" <<-'JSON'
+	{"defaultAction": "SCMP_ACT_ERRNO",
+	 "syscalls": [{"names": ["sched_get_priority_min", "mincore"], "action": "SCMP_ACT_ALLOW"}]}
+	JSON
+	run run_container --rm --annotation "$ANNOTATION=if:base.json;of:merged.json" -- /bin/probe record
+	[ "$status" -eq 0 ]
+	wait_for_profile merged
+	assert_has_syscall merged sched_get_priority_min # from base.json
+	assert_has_syscall merged mincore                # from base.json
+	assert_has_syscall merged getitimer              # recorded
+	run run_container --rm --security-opt "seccomp=$PROFILES/merged.json" -- /bin/probe extra
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"main: sched_get_priority_min ok"* ]]
+}
+
+@test "--rm and a container that exits at once get a complete profile" {
+	run record true /bin/true
+	[ "$status" -eq 0 ]
+	wait_for_profile true
+	assert_has_syscall true execve
+	assert_has_syscall true exit_group
+	run run_container --rm --security-opt "seccomp=$PROFILES/true.json" -- /bin/true
+	[ "$status" -eq 0 ]
+}
+
+@test "a container kept after exit (no --rm) gets its profile too" {
+	run run_container --name kept --annotation "$ANNOTATION=of:kept.json" -- /bin/echo kept
+	[ "$status" -eq 0 ]
+	wait_for_profile kept
+	assert_has_syscall kept write
+	run run_container --rm --security-opt "seccomp=$PROFILES/kept.json" -- /bin/echo kept
+	[ "$status" -eq 0 ]
+	[ "$output" = kept ]
+}
+
+@test "a bad annotation stops the container with the hook's one-line reason" {
+	run run_container --rm --annotation "$ANNOTATION=of:../escape.json" -- /bin/true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"'..' component"* ]]
+	[ ! -e "$WORK/escape.json" ]
+}
