@@ -7,21 +7,29 @@
 RUNTIME=${RUNTIME:-runc}
 ANNOTATION=io.containers.trace-syscall
 
-# Once per file: skip everything, with the reason, where no container can run.
-check_can_run_containers() {
-	[ "$(id -u)" = 0 ] || skip "needs root: the hook loads BPF and podman runs rootful containers"
-	command -v podman >/dev/null || skip "podman is not installed"
-	command -v "$RUNTIME" >/dev/null || skip "$RUNTIME is not installed"
-	setup_recorder
-	local out
-	if ! out=$(run_container --rm -- /bin/true 2>&1); then
+# Once per file (setup_file): find out whether containers can run here, and
+# if not, why. bats 1.8 cannot skip from setup_file, so every test's setup
+# skips with the reason.
+probe_runtime() {
+	export CANNOT_RUN=
+	if [ "$(id -u)" != 0 ]; then
+		CANNOT_RUN="needs root: the hook loads BPF and podman runs rootful containers"
+	elif ! command -v podman >/dev/null; then
+		CANNOT_RUN="podman is not installed"
+	elif ! command -v "$RUNTIME" >/dev/null; then
+		CANNOT_RUN="$RUNTIME is not installed"
+	else
+		setup_recorder
+		local out
+		if ! out=$(run_container --rm -- /bin/true 2>&1); then
+			CANNOT_RUN="$RUNTIME cannot run containers on this machine: $(echo "$out" | head -n 1)"
+		fi
 		teardown_recorder
-		skip "$RUNTIME cannot run containers on this machine: $out"
 	fi
-	teardown_recorder
 }
 
 setup_recorder() {
+	[ -z "${CANNOT_RUN:-}" ] || skip "$CANNOT_RUN"
 	WORK=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/recorder-it.XXXXXX")
 	ROOTFS=$WORK/rootfs
 	PROFILES=$WORK/profiles

@@ -3,7 +3,7 @@
 
 load helpers
 
-setup_file() { check_can_run_containers; }
+setup_file() { probe_runtime; }
 setup() { setup_recorder; }
 teardown() { teardown_recorder; }
 
