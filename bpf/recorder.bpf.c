@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Records which syscalls the tasks of a container make.
  *
- * Tasks are matched by the inode of their PID namespace (plus their mount
- * namespace where the PID namespace is not the container's own). Recording
+ * Tasks are matched by the inode of their PID namespace or of one it is
+ * nested in, and then by their mount namespace or their descent from the
+ * container's init (struct target says why both). Recording
  * for a namespace starts at the first prctl() made in it: the OCI runtime's
  * mounts, pivot_root and sethostname come before that, its capability and
  * seccomp set-up (which the profile must allow) after it.
@@ -30,10 +31,11 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_RECORDINGS);
-	__type(key, __u32); /* host tgid of a container's init */
-	__type(value, __u32); /* slot */
-} inits SEC(".maps");
+	__uint(max_entries, MAX_MEMBERS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32); /* host tgid */
+	__type(value, struct member);
+} members SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -51,6 +53,9 @@ struct {
 /* Records that could not be reserved. Zero unless the sizing above is wrong;
  * user space checks it and says so rather than write a short profile. */
 __u64 lost = 0;
+/* Descendants that did not fit in the members map: still recorded while they
+ * stay in the container's mount namespace. */
+__u64 untracked = 0;
 
 #define X32_SYSCALL_BIT 0x40000000
 #define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
@@ -72,16 +77,40 @@ static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
 	return ABI_NATIVE;
 }
 
-static __always_inline __u32 pidns_inum(struct task_struct *task)
+/* The kernel's MAX_PID_NS_LEVEL: PID namespaces nest at most this deep. */
+#define MAX_PIDNS_LEVEL 32
+
+/* The recording a task belongs to: the first of its PID namespaces, from its
+ * own outwards, that is being recorded. A process that makes a PID namespace
+ * of its own inside a container is still the container's. */
+static __always_inline struct target *find_target(struct task_struct *task)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid upid;
 
-	/* The task's own namespace is the one at its pid's deepest level. */
-	if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]))
-		return 0;
-	return BPF_CORE_READ(upid.ns, ns.inum);
+	for (int i = 0; i < MAX_PIDNS_LEVEL; i++) {
+		struct upid upid;
+		__u32 ns;
+
+		if (i > level)
+			break;
+		if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level - i]))
+			break;
+		ns = BPF_CORE_READ(upid.ns, ns.inum);
+		struct target *t = bpf_map_lookup_elem(&targets, &ns);
+		if (t)
+			return t;
+	}
+	return 0;
+}
+
+static __always_inline bool belongs(struct task_struct *task, struct target *t)
+{
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == t->mntns)
+		return true;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct member *m = bpf_map_lookup_elem(&members, &tgid);
+	return m && m->slot == t->slot;
 }
 
 static __always_inline void emit(__u32 kind, __u32 slot, __u32 abi, __u32 nr)
@@ -103,12 +132,9 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 ns = pidns_inum(task);
-	struct target *t = bpf_map_lookup_elem(&targets, &ns);
+	struct target *t = find_target(task);
 
-	if (!t)
-		return 0;
-	if (t->mntns && t->mntns != BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum))
+	if (!t || !belongs(task, t))
 		return 0;
 
 	long nr = id;
@@ -141,17 +167,37 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct member *m;
+
+	if (ptgid == ctgid) /* a new thread: its process is tracked already */
+		return 0;
+	m = bpf_map_lookup_elem(&members, &ptgid);
+	if (!m)
+		return 0;
+	struct member child_member = {.slot = m->slot, .is_init = 0};
+	if (bpf_map_update_elem(&members, &ctgid, &child_member, BPF_ANY))
+		__sync_fetch_and_add(&untracked, 1);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
-	__u32 *slot = bpf_map_lookup_elem(&inits, &tgid);
+	struct member *m = bpf_map_lookup_elem(&members, &tgid);
 
-	if (!slot)
+	if (!m)
 		return 0;
-	/* Only the last thread of the init's thread group ends the recording. */
+	/* Only the last thread of a thread group ends it. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	emit(EVENT_EXIT, *slot, 0, 0);
+	if (m->is_init)
+		emit(EVENT_EXIT, m->slot, 0, 0);
+	bpf_map_delete_elem(&members, &tgid);
 	return 0;
 }

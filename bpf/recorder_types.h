@@ -18,12 +18,25 @@ enum recorder_abi {
 /* How many containers one loaded program can record at once. */
 #define MAX_RECORDINGS 64
 
-/* Key of the namespace filter: the task's PID namespace inode. */
+/* How many live processes descended from containers' inits are tracked. */
+#define MAX_MEMBERS 65536
+
+/* Value of the namespace filter, keyed by a PID namespace inode. A task of
+ * that PID namespace belongs to the recording if it is in the container's
+ * mount namespace or descends from the container's init: another container
+ * sharing the PID namespace (or the host, with --pid=host) is neither. */
 struct target {
 	__u32 slot;     /* index into the seen map */
-	__u32 mntns;    /* 0: any; else the mount namespace inode too must match */
+	__u32 mntns;    /* the container's mount namespace inode */
 	__u32 started;  /* set once the runtime's first prctl is seen */
 	__u32 pad;
+};
+
+/* Value of the members map, keyed by the tgid of a container's init or of
+ * one of its descendants. */
+struct member {
+	__u32 slot;
+	__u32 is_init;
 };
 
 /* One bit per (abi, nr): set the first time a syscall is seen. */

@@ -58,7 +58,7 @@ Recorder::Recorder(const Target& target)
 	if (!skel_)
 		throw_errno("open BPF recorder");
 	skel_->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
-	for (bpf_map* map : {skel_->maps.targets, skel_->maps.inits, skel_->maps.seen})
+	for (bpf_map* map : {skel_->maps.targets, skel_->maps.seen})
 		check(bpf_map__set_max_entries(map, kSlots), "size BPF map " + std::string(bpf_map__name(map)));
 	check(bpf_map__set_max_entries(skel_->maps.events, ring_buffer_bytes(kSlots)), "size BPF ring buffer");
 	check(recorder_bpf__load(skel_.get()), "load BPF recorder");
@@ -69,8 +69,9 @@ Recorder::Recorder(const Target& target)
 	check(bpf_map__update_elem(skel_->maps.targets, &target.pidns, sizeof(target.pidns), &t, sizeof(t), BPF_NOEXIST),
 	      "add PID namespace to BPF filter");
 	uint32_t tgid = static_cast<uint32_t>(target.pid);
-	check(bpf_map__update_elem(skel_->maps.inits, &tgid, sizeof(tgid), &kSlot, sizeof(kSlot), BPF_NOEXIST),
-	      "add container init to BPF exit watch");
+	struct member init = {kSlot, 1};
+	check(bpf_map__update_elem(skel_->maps.members, &tgid, sizeof(tgid), &init, sizeof(init), BPF_NOEXIST),
+	      "add container init to BPF members");
 
 	check(recorder_bpf__attach(skel_.get()), "attach BPF recorder");
 	events_.reset(ring_buffer__new(bpf_map__fd(skel_->maps.events), on_event, this, nullptr));
@@ -85,6 +86,8 @@ int Recorder::event_fd() const { return ring_buffer__epoll_fd(events_.get()); }
 void Recorder::consume() { check(ring_buffer__consume(events_.get()), "read BPF ring buffer"); }
 
 uint64_t Recorder::lost() const { return skel_->bss->lost; }
+
+uint64_t Recorder::untracked() const { return skel_->bss->untracked; }
 
 int Recorder::on_event(void* ctx, void* data, size_t size)
 {

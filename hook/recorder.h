@@ -31,6 +31,8 @@ public:
 	// Events the kernel side could not hand over (the ring buffer is sized so
 	// that this stays 0).
 	uint64_t lost() const;
+	// Descendants of the init that the members map had no room for.
+	uint64_t untracked() const;
 
 private:
 	static int on_event(void* ctx, void* data, size_t size);

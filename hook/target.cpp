@@ -61,14 +61,13 @@ Target resolve_target(pid_t pid)
 
 	std::string proc = "/proc/" + std::to_string(pid);
 	t.pidns = ns_inode(proc, "pid");
-	uint32_t mntns = ns_inode(proc, "mnt");
+	t.mntns = ns_inode(proc, "mnt");
+	// Where the PID namespace is not the container's own, the mount namespace
+	// is what tells it apart: it must not be the host's either.
 	bool owns_pidns = t.pidns != ns_inode("/proc/self", "pid") && innermost_pid(proc) == 1;
-	if (!owns_pidns) {
-		if (mntns == ns_inode("/proc/self", "mnt"))
-			throw Error("pid " + std::to_string(pid) +
-				    " shares its PID and mount namespaces with the host: refusing to record the host");
-		t.mntns = mntns;
-	}
+	if (!owns_pidns && t.mntns == ns_inode("/proc/self", "mnt"))
+		throw Error("pid " + std::to_string(pid) +
+			    " shares its PID and mount namespaces with the host: refusing to record the host");
 	// The pidfd pins the process; checking it after the /proc reads proves
 	// they were about this process and not a reused pid.
 	if (has_exited(t.pidfd.get()))

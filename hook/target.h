@@ -12,10 +12,10 @@ struct Target {
 	pid_t pid = 0;      // the init's pid on the host
 	UniqueFd pidfd;     // pins that process: readable once it has exited
 	uint32_t pidns = 0; // PID namespace inode
-	uint32_t mntns = 0; // mount namespace inode; 0 when the PID namespace is the container's own
+	uint32_t mntns = 0; // mount namespace inode
 };
 
-// Refuses a pid that is not a live process, and a container that shares both
-// its PID and its mount namespace with the hook (recording it would record
-// the host).
+// Refuses a pid that is not a live process, and a container that shares its
+// PID namespace and its mount namespace with the hook (recording it would
+// record the host).
 Target resolve_target(pid_t pid);

@@ -88,6 +88,10 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 	if (rec.lost() != 0)
 		throw Error(std::to_string(rec.lost()) + " BPF events were lost: not writing an incomplete profile " +
 			    job.output.display());
+	if (rec.untracked() != 0)
+		logging::warn(std::to_string(rec.untracked()) +
+			      " processes of the container were not tracked (members map full): their syscalls"
+			      " were recorded only while in the container's mount namespace");
 	ResolvedNames resolved = resolve_names(rec.syscalls());
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
