@@ -28,6 +28,7 @@ struct Options {
 	long timeout_ms = 10000;
 	std::string profile_dir = DEFAULT_PROFILE_DIR;
 	std::string log_file;
+	std::string btf_path;
 };
 
 void usage(FILE* out)
@@ -44,6 +45,7 @@ void usage(FILE* out)
 		     "                      (default %s, created 0700)\n"
 		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
 		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
+		     "  --btf FILE          kernel BTF to use where /sys/kernel/btf/vmlinux is missing\n"
 		     "  --help              show this help\n"
 		     "  --version           show the version\n",
 		     DEFAULT_PROFILE_DIR);
@@ -55,6 +57,7 @@ Options parse_options(int argc, char** argv)
 		{"profile-dir", required_argument, nullptr, 'd'},
 		{"timeout", required_argument, nullptr, 't'},
 		{"log-file", required_argument, nullptr, 'l'},
+		{"btf", required_argument, nullptr, 'b'},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, 'V'},
 		{nullptr, 0, nullptr, 0},
@@ -77,6 +80,9 @@ Options parse_options(int argc, char** argv)
 		}
 		case 'l':
 			opts.log_file = optarg;
+			break;
+		case 'b':
+			opts.btf_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -113,7 +119,7 @@ int run(const Options& opts)
 	Target target = resolve_target(state.pid);
 
 	std::string display = output.display();
-	start_tracer(TraceJob{std::move(target), std::move(output), std::move(base)},
+	start_tracer(TraceJob{std::move(target), std::move(output), std::move(base), opts.btf_path},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display);
 	return 0;

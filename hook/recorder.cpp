@@ -39,10 +39,14 @@ uint32_t ring_buffer_bytes(uint32_t slots)
 	return static_cast<uint32_t>(size);
 }
 
+// libbpf returns negative errnos and codes of its own (from 4000 up).
 void check(int err, const std::string& what)
 {
-	if (err < 0)
-		throw_errno(what, -err);
+	if (err >= 0)
+		return;
+	char reason[256];
+	libbpf_strerror(err, reason, sizeof(reason));
+	throw Error(what + ": " + reason);
 }
 
 } // namespace
@@ -50,13 +54,14 @@ void check(int err, const std::string& what)
 void Recorder::SkelDeleter::operator()(recorder_bpf* skel) const { recorder_bpf__destroy(skel); }
 void Recorder::RingBufferDeleter::operator()(ring_buffer* rb) const { ring_buffer__free(rb); }
 
-Recorder::Recorder(const Target& target)
+Recorder::Recorder(const Target& target, const std::string& btf_path)
 {
 	libbpf_set_print(log_libbpf);
 
-	skel_.reset(recorder_bpf__open());
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path.empty() ? nullptr : btf_path.c_str());
+	skel_.reset(recorder_bpf__open_opts(&opts));
 	if (!skel_)
-		throw_errno("open BPF recorder");
+		check(-errno, "open BPF recorder");
 	skel_->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
 	for (bpf_map* map : {skel_->maps.targets, skel_->maps.seen})
 		check(bpf_map__set_max_entries(map, kSlots), "size BPF map " + std::string(bpf_map__name(map)));
@@ -76,7 +81,7 @@ Recorder::Recorder(const Target& target)
 	check(recorder_bpf__attach(skel_.get()), "attach BPF recorder");
 	events_.reset(ring_buffer__new(bpf_map__fd(skel_->maps.events), on_event, this, nullptr));
 	if (!events_)
-		throw_errno("create BPF ring buffer reader");
+		check(-errno, "create BPF ring buffer reader");
 }
 
 Recorder::~Recorder() = default;

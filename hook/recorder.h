@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <set>
+#include <string>
 
 #include "syscalls.h"
 #include "target.h"
@@ -15,8 +16,10 @@ struct ring_buffer;
 class Recorder {
 public:
 	// Recording is live when this returns: every syscall of the target's
-	// namespace after its runtime's first prctl is seen.
-	explicit Recorder(const Target& target);
+	// namespace after its runtime's first prctl is seen. `btf_path`, if not
+	// empty, names the kernel BTF to relocate against instead of
+	// /sys/kernel/btf/vmlinux.
+	Recorder(const Target& target, const std::string& btf_path);
 	~Recorder();
 	Recorder(const Recorder&) = delete;
 	Recorder& operator=(const Recorder&) = delete;

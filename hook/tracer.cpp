@@ -111,7 +111,7 @@ int record(const TraceJob& job, int ready_fd)
 	UniqueFd signals;
 	try {
 		signals = block_signals();
-		rec.emplace(job.target);
+		rec.emplace(job.target, job.btf_path);
 	} catch (const std::exception& e) {
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;

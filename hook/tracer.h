@@ -13,6 +13,7 @@ struct TraceJob {
 	Target target;
 	OutputFile output;
 	std::set<std::string> base_syscalls; // from the if: profile
+	std::string btf_path;                // empty: the running kernel's
 };
 
 // Forks the tracing child and returns once it is recording. Throws with the

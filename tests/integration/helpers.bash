@@ -10,10 +10,15 @@ ANNOTATION=io.containers.trace-syscall
 # Once per file (setup_file): find out whether containers can run here, and
 # if not, why. bats 1.8 cannot skip from setup_file, so every test's setup
 # skips with the reason.
-probe_runtime() {
+probe_root() {
 	export CANNOT_RUN=
-	if [ "$(id -u)" != 0 ]; then
-		CANNOT_RUN="needs root: the hook loads BPF and podman runs rootful containers"
+	[ "$(id -u)" = 0 ] || CANNOT_RUN="needs root: the hook loads BPF and podman runs rootful containers"
+}
+
+probe_runtime() {
+	probe_root
+	if [ -n "$CANNOT_RUN" ]; then
+		:
 	elif ! command -v podman >/dev/null; then
 		CANNOT_RUN="podman is not installed"
 	elif ! command -v "$RUNTIME" >/dev/null; then
@@ -119,4 +124,67 @@ assert_has_syscall() {
 
 assert_lacks_syscall() {
 	! profile_names "$1" | grep -qx "$2" || { echo "$2 unexpectedly in $1.json" >&2; return 1; }
+}
+
+# Our BPF programs, maps and links anywhere on the node.
+our_bpf_objects() {
+	local progs maps links
+	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|process_fork|process_exit)$"))] | length')
+	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(targets|members|seen|events|recorder[.].*)$"))] | length')
+	links=$(bpftool -j link show | jq '[.[] | select(.type == "raw_tracepoint" or .type == "tracing")] | length')
+	echo "progs=$progs maps=$maps links=$links"
+}
+
+# Tracing children of this test's hook (their command line names its dir).
+tracing_children() {
+	pgrep -f -- "--profile-dir $PROFILES( |\$)" || true
+}
+
+# Nothing of ours is left: no BPF object, no tracing child. Children and
+# their BPF objects go within moments of their container's exit.
+assert_no_leftovers() {
+	for _ in $(seq 50); do
+		if [ "$(our_bpf_objects)" = "progs=0 maps=0 links=0" ] && [ -z "$(tracing_children)" ]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "left over: $(our_bpf_objects), tracing children: $(tracing_children | tr '\n' ' ')" >&2
+	return 1
+}
+
+# A process that is PID 1 of new PID and mount namespaces, as a container's
+# init is when prestart hooks run.
+start_target() {
+	unshare --pid --fork --mount-proc sleep 600 &
+	TARGET_LAUNCHER=$!
+	TARGET=
+	for _ in $(seq 200); do
+		TARGET=$(pgrep -P "$TARGET_LAUNCHER" -x sleep) && return 0
+		sleep 0.01
+	done
+	echo "no target process" >&2
+	return 1
+}
+
+stop_target() {
+	[ -n "${TARGET:-}" ] || return 0
+	kill -KILL "$TARGET" 2>/dev/null || true # a PID namespace's init ignores SIGTERM from outside
+	wait "$TARGET_LAUNCHER" 2>/dev/null || true
+	TARGET=
+}
+
+# state_json PID [ANNOTATION]: the OCI state a runtime gives a prestart hook.
+state_json() {
+	if [ $# -ge 2 ]; then
+		jq -cn --argjson pid "$1" --arg a "$2" \
+			'{ociVersion: "1.0.2", id: "test", status: "creating", pid: $pid, bundle: "/nonexistent", annotations: {"io.containers.trace-syscall": $a}}'
+	else
+		jq -cn --argjson pid "$1" '{ociVersion: "1.0.2", id: "test", status: "creating", pid: $pid, bundle: "/nonexistent"}'
+	fi
+}
+
+# Every file below the test's tree but the hook's log, with type and size.
+tree_listing() {
+	find "$WORK" -path "$HOOK_LOG" -prune -o -printf '%p %y %s\n' | sort
 }

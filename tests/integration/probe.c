@@ -5,6 +5,11 @@
  *   probe record   main thread: getitimer; a second thread:
  *                  sched_get_priority_max; a forked child: ioprio_get
  *   probe extra    all of the above, then sched_get_priority_min
+ *   probe call NAME   one of the harmless syscalls in `calls` below
+ *   probe swarm    200 threads (sched_getscheduler; the last one times)
+ *                  and 1000 forked children (getsid; the last one alarm)
+ *   probe int80    sgetmask through the 32-bit entry (i386 number 68,
+ *                  which is msgget on x86_64)
  *
  * Output is the same on every run, so a run under the recorded profile can be
  * compared with the recorded one. */
@@ -32,10 +37,97 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* Syscalls no runtime or libc start-up makes, all harmless with zero
+ * arguments (most just fail with EFAULT or EINVAL). */
+static const struct {
+	const char *name;
+	long nr;
+} calls[] = {
+	{"getitimer", SYS_getitimer},
+	{"sched_get_priority_max", SYS_sched_get_priority_max},
+	{"sched_get_priority_min", SYS_sched_get_priority_min},
+	{"ioprio_get", SYS_ioprio_get},
+	{"sysinfo", SYS_sysinfo},
+	{"times", SYS_times},
+	{"getrusage", SYS_getrusage},
+	{"getpgid", SYS_getpgid},
+	{"getsid", SYS_getsid},
+	{"sched_getscheduler", SYS_sched_getscheduler},
+	{"sched_getparam", SYS_sched_getparam},
+	{"sched_rr_get_interval", SYS_sched_rr_get_interval},
+	{"getcpu", SYS_getcpu},
+	{"membarrier", SYS_membarrier},
+	{"getgroups", SYS_getgroups},
+	{"alarm", SYS_alarm},
+};
+
+static int call(const char *name)
+{
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (!strcmp(calls[i].name, name)) {
+			report("main", name, syscall(calls[i].nr, 0, 0, 0));
+			return 0;
+		}
+	fprintf(stderr, "probe: no call %s\n", name);
+	return 2;
+}
+
+#define SWARM_THREADS 200
+#define SWARM_FORKS 1000
+
+static void *swarm_thread(void *last)
+{
+	syscall(last ? SYS_times : SYS_sched_getscheduler, 0, 0, 0);
+	return NULL;
+}
+
+static int swarm(void)
+{
+	pthread_t threads[SWARM_THREADS];
+	for (int i = 0; i < SWARM_THREADS; i++)
+		if (pthread_create(&threads[i], NULL, swarm_thread, i == SWARM_THREADS - 1 ? &threads[i] : NULL))
+			return 1;
+	for (int i = 0; i < SWARM_THREADS; i++)
+		pthread_join(threads[i], NULL);
+	for (int i = 0; i < SWARM_FORKS; i++) {
+		pid_t child = fork();
+		if (child < 0)
+			return 1;
+		if (child == 0) {
+			syscall(i == SWARM_FORKS - 1 ? SYS_alarm : SYS_getsid, 0, 0, 0);
+			_exit(0);
+		}
+		if (waitpid(child, NULL, 0) != child)
+			return 1;
+	}
+	printf("swarm: %d threads, %d children\n", SWARM_THREADS, SWARM_FORKS);
+	return 0;
+}
+
+static int int80(void)
+{
+#if defined(__x86_64__)
+	long rc;
+	/* The 32-bit entry clobbers r8-r11 on current kernels. */
+	__asm__ volatile("int $0x80" : "=a"(rc) : "a"(68L) : "memory", "r8", "r9", "r10", "r11");
+	printf("int80: sgetmask %ld\n", rc);
+	return 0;
+#else
+	fprintf(stderr, "probe: int80 is x86_64 only\n");
+	return 2;
+#endif
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "call"))
+		return call(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "swarm"))
+		return swarm();
+	if (argc == 2 && !strcmp(argv[1], "int80"))
+		return int80();
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|int80|call NAME\n");
 		return 2;
 	}
 	struct itimerval it;

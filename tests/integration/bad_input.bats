@@ -1,0 +1,148 @@
+#!/usr/bin/env bats
+# Hostile input: the hook refuses it with one line on stderr and a non-zero
+# exit, before any BPF is loaded, and creates or changes no file.
+
+load helpers
+
+setup_file() { probe_root; } # runs the hook itself: no container runtime needed
+
+setup() {
+	setup_recorder
+	mkdir -m 0700 "$PROFILES"
+	mkdir "$WORK/outside"
+	echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}' >"$WORK/outside/secret.json"
+	ln -s "$WORK/outside" "$PROFILES/link-dir"
+	ln -s "$WORK/outside/secret.json" "$PROFILES/planted.json"
+	mkdir "$PROFILES/subdir.json"
+	mkfifo "$PROFILES/fifo.json"
+	mknod "$PROFILES/device.json" c 1 3
+	echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}' >"$PROFILES/base.json"
+	start_target
+}
+
+teardown() {
+	stop_target
+	teardown_recorder
+}
+
+# refuse STDIN PATTERN [HOOK ARGS...]: the hook exits non-zero with exactly
+# one line on stderr matching PATTERN, and leaves no trace.
+refuse() {
+	local input=$1 pattern=$2
+	shift 2
+	local before
+	before=$(tree_listing)
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --log-file "$HOOK_LOG" "$@" <<<"$input"
+	echo "status=$status stderr=$stderr"
+	[ "$status" -ne 0 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "${stderr_lines[0]}" =~ $pattern ]]
+	[ -z "$output" ] # stdout belongs to the runtime
+	[ "$(tree_listing)" = "$before" ]
+	assert_no_leftovers
+}
+
+refuse_annotation() {
+	refuse "$(state_json "$TARGET" "$1")" "$2"
+}
+
+@test "of:/if: paths that leave the profile dir are refused" {
+	refuse_annotation "of:../escape.json" "'\.\.' component"
+	refuse_annotation "of:a/../../escape.json" "'\.\.' component"
+	refuse_annotation "of:$WORK/outside/new.json" "outside the profile dir"
+	refuse_annotation "of:${PROFILES}-evil/new.json" "outside the profile dir"
+	refuse_annotation "of:/etc/new.json" "outside the profile dir"
+	refuse_annotation "if:$WORK/outside/secret.json;of:x.json" "outside the profile dir"
+	refuse_annotation "if:../outside/secret.json;of:x.json" "'\.\.' component"
+}
+
+@test "symlinks are never followed, also ones planted inside the profile dir" {
+	refuse_annotation "of:link-dir/new.json" "symlink"
+	refuse_annotation "of:planted.json" "is a symlink"
+	refuse_annotation "if:planted.json;of:x.json" "symlink"
+	refuse_annotation "if:link-dir/secret.json;of:x.json" "symlink"
+	[ "$(cat "$WORK/outside/secret.json")" = '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[]}' ]
+	[ ! -e "$WORK/outside/new.json" ]
+}
+
+@test "directories, FIFOs, devices and over-long paths are refused" {
+	refuse_annotation "of:subdir.json" "is a directory"
+	refuse_annotation "of:fifo.json" "is a FIFO"
+	refuse_annotation "of:device.json" "is a device"
+	refuse_annotation "if:subdir.json;of:x.json" "is a directory"
+	refuse_annotation "if:fifo.json;of:x.json" "is a FIFO"
+	refuse_annotation "if:device.json;of:x.json" "is a device"
+	refuse_annotation "of:$(printf 'n%.0s' $(seq 256)).json" "NAME_MAX"
+	refuse_annotation "of:$(printf 'dir/%.0s' $(seq 1100))x.json" "PATH_MAX"
+}
+
+@test "input profiles that are not valid seccomp allow-lists are refused" {
+	echo 'not json' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "not valid JSON"
+	echo '["read"]' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "not a JSON object"
+	echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["no_such_call"],"action":"SCMP_ACT_ALLOW"}]}' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "unknown syscall 'no_such_call'"
+	echo '{"defaultAction":"SCMP_ACT_ALLOW"}' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "not an allow-list"
+	head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "larger than 1048576 bytes"
+	refuse_annotation "if:missing.json;of:x.json" "No such file"
+}
+
+@test "malformed annotations are refused" {
+	refuse_annotation "" "empty annotation"
+	refuse_annotation "of:" "empty path"
+	refuse_annotation "if:base.json" "no of:"
+	refuse_annotation "of:a.json;of:b.json" "of: given more than once"
+	refuse_annotation "of:a.json;xf:b.json" "unknown key 'xf'"
+	refuse_annotation "of:a.json;;" "empty entry"
+}
+
+@test "malformed state on stdin is refused" {
+	refuse "not json" "not valid JSON"
+	refuse '{"id":"x"}' "state has no pid"
+	refuse '{"pid":"1"}' "not a positive process id"
+	refuse "$(head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' ' ')" "larger than 1048576 bytes"
+}
+
+@test "a pid that is not a live process is refused" {
+	sleep 0 &
+	local dead=$!
+	wait "$dead"
+	refuse "$(state_json "$dead" "of:x.json")" "not a live process"
+}
+
+@test "a process in the host's PID and mount namespaces is refused" {
+	sleep 600 &
+	local host_process=$!
+	refuse "$(state_json "$host_process" "of:x.json")" "shares its PID and mount namespaces with the host"
+	kill "$host_process"
+}
+
+@test "bad options are refused" {
+	refuse "$(state_json "$TARGET" "of:x.json")" "--timeout takes seconds" --timeout 0
+	refuse "$(state_json "$TARGET" "of:x.json")" "--timeout takes seconds" --timeout 1x
+	refuse "$(state_json "$TARGET" "of:x.json")" "profile dir relative is not an absolute path" --profile-dir relative
+}
+
+@test "a container without the annotation is let through untouched" {
+	local before
+	before=$(tree_listing)
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" <<<"$(state_json "$TARGET")"
+	[ "$status" -eq 0 ]
+	[ "$(tree_listing)" = "$before" ]
+	assert_no_leftovers
+}
+
+@test "a valid request against the same target records (the refusals above were about the input)" {
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --log-file "$HOOK_LOG" <<<"$(state_json "$TARGET" "if:base.json;of:ok.json")"
+	[ "$status" -eq 0 ]
+	[ -n "$(tracing_children)" ]
+	stop_target
+	# No runtime ran a prctl in this namespace, so nothing was recorded and
+	# the child says so instead of writing an empty profile.
+	assert_no_leftovers
+	grep -q "exited before its runtime started it: no profile written" "$HOOK_LOG"
+	[ ! -e "$PROFILES/ok.json" ]
+}
