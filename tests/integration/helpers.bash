@@ -41,7 +41,7 @@ setup_recorder() {
 	HOOK_LOG=$WORK/hook.log
 	mkdir -p "$ROOTFS/bin" "$ROOTFS/tmp" "$WORK/hooks"
 	cp /bin/busybox "$ROOTFS/bin/busybox"
-	for applet in sh true cat echo ls sleep; do
+	for applet in sh true cat echo ls sleep test [ touch unshare; do
 		ln -s busybox "$ROOTFS/bin/$applet"
 	done
 	cp "$PROBE_BINARY" "$ROOTFS/bin/probe"
@@ -111,6 +111,25 @@ wait_for_profile() {
 		sleep 0.1
 	done
 	echo "no profile $file after 10 s" >&2
+	return 1
+}
+
+# wait_for_output CONTAINER TEXT: until the container has printed TEXT.
+wait_for_output() {
+	for _ in $(seq 200); do
+		podman_ logs "$1" 2>/dev/null | grep -qF -- "$2" && return 0
+		sleep 0.05
+	done
+	echo "container $1 did not print '$2': $(podman_ logs "$1" 2>&1)" >&2
+	return 1
+}
+
+wait_for_no_tracing_child() {
+	for _ in $(seq 100); do
+		[ -z "$(tracing_children)" ] && return 0
+		sleep 0.1
+	done
+	echo "tracing child $(tracing_children) still running" >&2
 	return 1
 }
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# Faults: the profile still lands, complete for what ran and never half
+# written, or the hook fails clearly; nothing of ours is left either way.
+
+load helpers
+
+setup_file() { probe_runtime; }
+setup() { setup_recorder; }
+teardown() { teardown_recorder; }
+
+# A container that makes the probe's syscalls, then waits to be stopped.
+start_long_container() {
+	run_container -d --name "$1" --annotation "$ANNOTATION=of:$1.json" -- \
+		/bin/sh -c '/bin/probe record; exec sleep 600'
+	wait_for_output "$1" "child: ioprio_get ok"
+}
+
+assert_probe_recorded() {
+	jq -e . "$PROFILES/$1.json" >/dev/null # whole, valid JSON
+	assert_has_syscall "$1" getitimer
+	assert_has_syscall "$1" sched_get_priority_max
+	assert_has_syscall "$1" ioprio_get
+}
+
+@test "a container killed with SIGKILL gets a complete profile" {
+	start_long_container killed
+	podman_ kill killed
+	wait_for_profile killed
+	assert_probe_recorded killed
+	assert_has_syscall killed nanosleep # busybox sleep, killed in it
+	assert_no_leftovers
+}
+
+@test "a container stopped with podman stop gets a complete profile" {
+	start_long_container stopped
+	podman_ stop -t 1 stopped
+	wait_for_profile stopped
+	assert_probe_recorded stopped
+	assert_no_leftovers
+}
+
+@test "SIGTERM to the tracing child writes what it has and ends it; the container runs on" {
+	start_long_container termed
+	kill -TERM "$(tracing_children)"
+	wait_for_profile termed
+	wait_for_no_tracing_child
+	assert_probe_recorded termed
+	[ "$(podman_ inspect -f '{{.State.Running}}' termed)" = true ]
+	grep -q "signal 15: writing what was recorded" "$HOOK_LOG"
+	podman_ kill termed
+	assert_no_leftovers
+}
+
+@test "SIGUSR1 writes a snapshot of a container that keeps running" {
+	mkdir "$WORK/ctl"
+	run_container -d --name snap -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:snap.json" -- \
+		/bin/sh -c '/bin/probe record; while [ ! -e /ctl/go ]; do sleep 0.1; done; /bin/probe extra; exec sleep 600'
+	wait_for_output snap "child: ioprio_get ok"
+	kill -USR1 "$(tracing_children)"
+	wait_for_profile snap
+	assert_probe_recorded snap
+	assert_lacks_syscall snap sched_get_priority_min
+	[ -n "$(tracing_children)" ] # still recording
+
+	touch "$WORK/ctl/go"
+	wait_for_output snap "main: sched_get_priority_min ok"
+	podman_ kill snap
+	wait_for_no_tracing_child
+	assert_has_syscall snap sched_get_priority_min
+	assert_no_leftovers
+}
+
+@test "a BPF load failure stops the container with the reason, and leaves nothing" {
+	install_hook ', "--btf", "/etc/hostname"'
+	run record broken /bin/true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"load BPF recorder: BPF object format invalid"* ]]
+	assert_no_leftovers
+	[ ! -e "$PROFILES/broken.json" ]
+}
+
+@test "a tracing child that does not start in time is killed, and the container does not start" {
+	install_hook ', "--timeout", "0.001"'
+	run record slow /bin/echo should-not-run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"tracing child did not start recording within 1 ms"* ]]
+	[[ "$output" != *should-not-run* ]]
+	assert_no_leftovers
+	[ ! -e "$PROFILES/slow.json" ]
+}
