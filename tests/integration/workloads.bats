@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# Hard workloads: nothing missed, nothing mixed up.
+
+load helpers
+
+setup_file() { probe_runtime; }
+setup() { setup_recorder; }
+teardown() { teardown_recorder; }
+
+# The probe's distinctive syscalls (see probe.c).
+CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinfo times getrusage getpgid
+	getsid sched_getscheduler sched_getparam sched_rr_get_interval getcpu membarrier getgroups alarm)
+
+@test "16 containers recorded at once each get their own syscall and no other's" {
+	local pids=() i
+	for i in "${!CALLS[@]}"; do
+		record "c$i" /bin/sh -c "sleep 1; /bin/probe call ${CALLS[$i]}" >"$WORK/c$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[$i]}" || { cat "$WORK/c$i.out"; return 1; }
+	done
+	for i in "${!CALLS[@]}"; do
+		wait_for_profile "c$i"
+		for j in "${!CALLS[@]}"; do
+			if [ "$i" = "$j" ]; then
+				assert_has_syscall "c$i" "${CALLS[$j]}"
+			else
+				assert_lacks_syscall "c$i" "${CALLS[$j]}"
+			fi
+		done
+	done
+	assert_no_leftovers
+}
+
+@test "--pid=host records the container, not the host" {
+	# The host keeps making getpgid while the container runs.
+	(while :; do "$PROBE_BINARY" call getpgid >/dev/null; sleep 0.02; done) &
+	local host_loop=$!
+	run run_container --rm --pid=host --annotation "$ANNOTATION=of:hostpid.json" -- \
+		/bin/sh -c '/bin/probe call getsid; sleep 1'
+	kill "$host_loop"
+	[ "$status" -eq 0 ]
+	wait_for_profile hostpid
+	assert_has_syscall hostpid getsid
+	assert_lacks_syscall hostpid getpgid
+	assert_no_leftovers
+}
+
+@test "two containers sharing one PID namespace each record only their own" {
+	mkdir "$WORK/ctl"
+	# A owns the namespace; B joins it after A's hook ran, while A is still running.
+	run_container -d --name a -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:a.json" -- \
+		/bin/sh -c '/bin/probe call getsid; while [ ! -e /ctl/b-done ]; do sleep 0.05; done; /bin/probe call times'
+	wait_for_output a "main: getsid ok"
+	run run_container --rm --pid=container:a --annotation "$ANNOTATION=of:b.json" -- \
+		/bin/sh -c '/bin/probe call getpgid; /bin/probe call sysinfo'
+	[ "$status" -eq 0 ]
+	touch "$WORK/ctl/b-done"
+	podman_ wait a
+	wait_for_profile a
+	wait_for_profile b
+	assert_has_syscall a getsid
+	assert_has_syscall a times
+	assert_lacks_syscall a getpgid
+	assert_lacks_syscall a sysinfo
+	assert_has_syscall b getpgid
+	assert_has_syscall b sysinfo
+	assert_lacks_syscall b getsid
+	assert_lacks_syscall b times
+	assert_no_leftovers
+}
+
+@test "syscalls inside a nested PID namespace, and a nested mount namespace, are recorded" {
+	run run_container --rm --cap-add SYS_ADMIN --annotation "$ANNOTATION=of:nested.json" -- /bin/sh -c \
+		'unshare -p -f /bin/probe call getsid && unshare -m -p -f /bin/probe call getpgid'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	wait_for_profile nested
+	assert_has_syscall nested unshare
+	assert_has_syscall nested getsid
+	assert_has_syscall nested getpgid
+}
+
+@test "200 threads and 1000 forked children: every syscall recorded, nothing lost" {
+	run record swarm /bin/probe swarm
+	[ "$status" -eq 0 ]
+	[ "$output" = "swarm: 200 threads, 1000 children" ]
+	wait_for_profile swarm
+	assert_has_syscall swarm sched_getscheduler # every thread
+	assert_has_syscall swarm times              # the last thread
+	assert_has_syscall swarm getsid             # every child
+	assert_has_syscall swarm alarm              # the last child
+	! grep -E "lost|not tracked" "$HOOK_LOG"
+	assert_no_leftovers
+}
+
+@test "32-bit syscalls are recorded under their i386 names" {
+	[ "$(uname -m)" = x86_64 ] || skip "int 0x80 is an x86_64 test"
+	"$PROBE_BINARY" int80 >/dev/null 2>&1 || skip "this kernel does not run 32-bit syscalls (int 0x80 faults)"
+	run record compat /bin/probe int80
+	[ "$status" -eq 0 ]
+	wait_for_profile compat
+	assert_has_syscall compat sgetmask # i386 68
+	assert_lacks_syscall compat msgget # what 68 is on x86_64
+}
