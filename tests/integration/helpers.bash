@@ -102,35 +102,39 @@ record() {
 	run_container --rm --annotation "$ANNOTATION=of:$name.json" -- "$@"
 }
 
+# wait_until SECONDS COMMAND [ARGS...]: polls COMMAND until it succeeds;
+# fails once SECONDS have passed.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
 # The profile appears once the container's init has exited and the tracing
 # child has written it: shortly after podman returns.
 wait_for_profile() {
-	local file=$PROFILES/$1.json
-	for _ in $(seq 100); do
-		[ -f "$file" ] && return 0
-		sleep 0.1
-	done
-	echo "no profile $file after 10 s" >&2
-	return 1
+	wait_until 10 test -f "$PROFILES/$1.json" || { echo "no profile $PROFILES/$1.json after 10 s" >&2; return 1; }
+}
+
+container_printed() {
+	podman_ logs "$1" 2>/dev/null | grep -qF -- "$2"
 }
 
 # wait_for_output CONTAINER TEXT: until the container has printed TEXT.
 wait_for_output() {
-	for _ in $(seq 200); do
-		podman_ logs "$1" 2>/dev/null | grep -qF -- "$2" && return 0
-		sleep 0.05
-	done
-	echo "container $1 did not print '$2': $(podman_ logs "$1" 2>&1)" >&2
-	return 1
+	wait_until 10 container_printed "$1" "$2" ||
+		{ echo "container $1 did not print '$2': $(podman_ logs "$1" 2>&1)" >&2; return 1; }
+}
+
+no_tracing_child() {
+	[ -z "$(tracing_children)" ]
 }
 
 wait_for_no_tracing_child() {
-	for _ in $(seq 100); do
-		[ -z "$(tracing_children)" ] && return 0
-		sleep 0.1
-	done
-	echo "tracing child $(tracing_children) still running" >&2
-	return 1
+	wait_until 10 no_tracing_child || { echo "tracing child $(tracing_children) still running" >&2; return 1; }
 }
 
 profile_names() {
@@ -159,17 +163,15 @@ tracing_children() {
 	pgrep -f -- "--profile-dir $PROFILES( |\$)" || true
 }
 
+nothing_left() {
+	[ "$(our_bpf_objects)" = "progs=0 maps=0 links=0" ] && no_tracing_child
+}
+
 # Nothing of ours is left: no BPF object, no tracing child. Children and
 # their BPF objects go within moments of their container's exit.
 assert_no_leftovers() {
-	for _ in $(seq 50); do
-		if [ "$(our_bpf_objects)" = "progs=0 maps=0 links=0" ] && [ -z "$(tracing_children)" ]; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	echo "left over: $(our_bpf_objects), tracing children: $(tracing_children | tr '\n' ' ')" >&2
-	return 1
+	wait_until 5 nothing_left ||
+		{ echo "left over: $(our_bpf_objects), tracing children: $(tracing_children | tr '\n' ' ')" >&2; return 1; }
 }
 
 # A process that is PID 1 of new PID and mount namespaces, as a container's
@@ -177,13 +179,8 @@ assert_no_leftovers() {
 start_target() {
 	unshare --pid --fork --mount-proc sleep 600 &
 	TARGET_LAUNCHER=$!
-	TARGET=
-	for _ in $(seq 200); do
-		TARGET=$(pgrep -P "$TARGET_LAUNCHER" -x sleep) && return 0
-		sleep 0.01
-	done
-	echo "no target process" >&2
-	return 1
+	wait_until 2 pgrep -P "$TARGET_LAUNCHER" -x sleep >/dev/null || { echo "no target process" >&2; return 1; }
+	TARGET=$(pgrep -P "$TARGET_LAUNCHER" -x sleep)
 }
 
 stop_target() {
