@@ -1,0 +1,14 @@
+// names: reads native syscall numbers, one per line, and prints the name
+// libseccomp gives each (the same resolution the hook uses).
+#include <iostream>
+
+#include "syscalls.h"
+
+int main()
+{
+	const Abi& native = host_abis().front();
+	for (int nr; std::cin >> nr;)
+		if (auto name = syscall_name(native.scmp_arch, nr))
+			std::cout << *name << "\n";
+	return 0;
+}

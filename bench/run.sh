@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# The benchmark: what recording costs a container and the node, measured in
+# one run on this machine, each figure against a baseline from the same run,
+# and side by side with oci-seccomp-bpf-hook where that can run at all.
+#
+#   bench/run.sh            (as root; RUNS=20 REPS=5 LOOP_N=10000000 by default)
+#
+# Prints a table and writes it to bench/results.md with a plot,
+# bench/overhead.png. Not a pass/fail test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-20}
+REPS=${REPS:-5}
+LOOP_N=${LOOP_N:-10000000}
+export DEBIAN_FRONTEND=noninteractive
+
+[ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (it loads BPF and runs rootful containers)" >&2; exit 1; }
+for pkg in gnuplot-nox libbpfcc; do
+	dpkg -s "$pkg" >/dev/null 2>&1 || apt-get install -y -q "$pkg" >/dev/null
+done
+cmake -S . -B build >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+
+export HOOK_BINARY=$PWD/build/oci-seccomp-recorder
+export PROBE_BINARY=$PWD/build/tests/integration/probe
+# The integration tests' helpers: private podman storage, a rootfs, our hook
+# in a hooks dir of its own, namespaced target processes.
+# shellcheck source=../tests/integration/helpers.bash
+source tests/integration/helpers.bash
+setup_recorder
+trap 'stop_target; teardown_recorder >/dev/null' EXIT
+cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
+mkdir -m 0700 -p "$PROFILES"
+
+# --- statistics ---------------------------------------------------------
+# Reads numbers, prints "median p25 p75" (nearest rank).
+stats() {
+	sort -g | awk '{ v[NR] = $1 }
+		function rank(p) { i = int(p * NR + 0.5); if (i < 1) i = 1; if (i > NR) i = NR; return v[i] }
+		END { if (NR == 0) { print "nan nan nan"; exit } printf "%g %g %g\n", rank(0.5), rank(0.25), rank(0.75) }'
+}
+median() { stats | cut -d' ' -f1; }
+spread() { stats | awk '{ printf "%.4g [%.4g–%.4g]", $1, $2, $3 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
+now_ns() { date +%s%N; }
+
+ROWS=()
+row() { ROWS+=("| $1 | $2 | $3 | $4 |"); printf '%-52s %-28s %-28s %s\n' "$1" "$2" "$3" "$4"; }
+
+# --- the reference hook, unpacked (never installed: its hooks.d JSON would
+# make every annotated container on the machine run it) -------------------
+REF_DIR=$WORK/reference
+mkdir -p "$REF_DIR/hooks"
+(cd "$REF_DIR" && apt-get download oci-seccomp-bpf-hook >/dev/null 2>&1 && dpkg-deb -x oci-seccomp-bpf-hook_*.deb root)
+REF_HOOK=$REF_DIR/root/usr/libexec/oci/hooks.d/oci-seccomp-bpf-hook
+cat >"$REF_DIR/hooks/ref.json" <<JSON
+{"version": "1.0.0", "hook": {"path": "$REF_HOOK", "args": ["oci-seccomp-bpf-hook", "-s"]},
+ "when": {"annotations": {"^io\\\\.containers\\\\.trace-syscall\$": ".*"}}, "stages": ["prestart"]}
+JSON
+ref_podman() {
+	podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs --cgroup-manager cgroupfs \
+		--events-backend none --hooks-dir "$REF_DIR/hooks" run --runtime runc --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+}
+
+echo "oci-seccomp-recorder benchmark on $(uname -r), $(nproc) CPUs; RUNS=$RUNS REPS=$REPS LOOP_N=$LOOP_N"
+printf '%-52s %-28s %-28s %s\n' figure "oci-seccomp-recorder" "baseline (same run)" ratio
+
+# --- 1. hook latency ----------------------------------------------------
+# From exec of the hook to its exit 0 with recording live, against a process
+# that is PID 1 of new PID and mount namespaces (a container's init at prestart).
+hook_run_us() { # HOOK [ARGS...] -> microseconds, or "fail"
+	local start end
+	start_target
+	start=$(now_ns)
+	if "$@" <<<"$(state_json "$TARGET" "of:$PROFILES/lat.json")" >/dev/null 2>"$WORK/hook.err"; then
+		end=$(now_ns)
+		echo $(((end - start) / 1000))
+	else
+		end=$(now_ns)
+		echo "fail $(((end - start) / 1000))"
+	fi
+	stop_target
+}
+lat=()
+for _ in $(seq "$RUNS"); do lat+=("$(hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES")"); done
+wait_until 10 nothing_left
+lat_ms=$(printf '%s\n' "${lat[@]}" | awk '{ print $1 / 1000 }' | spread)
+ref_lat=$(hook_run_us "$REF_HOOK" -s)
+ref_why=$(grep -o 'msg="[^"]*' "$WORK/hook.err" | tail -n 1 | cut -c6- || true)
+if [[ $ref_lat == fail* ]]; then
+	ref_cell="fails after $(awk -v us="${ref_lat#fail }" 'BEGIN { printf "%.1f s", us / 1e6 }'): ${ref_why:-see its log}"
+	REF_FAILS="oci-seccomp-bpf-hook cannot record here: ${ref_why:-it failed}"
+else
+	ref_cell="$(awk -v us="$ref_lat" 'BEGIN { printf "%.1f ms", us / 1000 }')"
+	REF_FAILS=
+fi
+row "1. hook latency, ms (median [p25–p75], $RUNS runs)" "$lat_ms" "reference hook: $ref_cell" ""
+
+# --- 2. container start -------------------------------------------------
+start_ms() { # podman run args -> ms
+	local start end
+	start=$(now_ns)
+	"$@" >/dev/null 2>&1 || { echo fail; return; }
+	end=$(now_ns)
+	echo $(((end - start) / 1000000))
+}
+plain=() recorded=()
+for i in $(seq "$RUNS"); do
+	plain+=("$(start_ms run_container --rm -- /bin/true)")
+	recorded+=("$(start_ms run_container --rm --annotation "$ANNOTATION=of:start-$i.json" -- /bin/true)")
+done
+p=$(printf '%s\n' "${plain[@]}" | median)
+r=$(printf '%s\n' "${recorded[@]}" | median)
+row "2. podman run --rm /bin/true, ms" "$(printf '%s\n' "${recorded[@]}" | spread)" "not recorded: $(printf '%s\n' "${plain[@]}" | spread)" "$(ratio "$r" "$p")"
+ref_start=$(start_ms ref_podman --rm --annotation "$ANNOTATION=of:/tmp/ref-start.json" --rootfs "$ROOTFS" /bin/true)
+[ "$ref_start" = fail ] && ref_start="container does not start: ${REF_FAILS#*: }"
+row "2'. the same with the reference hook, ms" "" "$ref_start" ""
+
+# --- 3. traced workload slowdown ------------------------------------------
+loop_ns() { awk '/ns\/call/ { print $1 }'; }
+plain=() recorded=()
+for i in $(seq "$REPS"); do
+	plain+=("$(run_container --rm -- /bin/bench_loop "$LOOP_N" | loop_ns)")
+	recorded+=("$(run_container --rm --annotation "$ANNOTATION=of:loop-$i.json" -- /bin/bench_loop "$LOOP_N" | loop_ns)")
+done
+p=$(printf '%s\n' "${plain[@]}" | median)
+r=$(printf '%s\n' "${recorded[@]}" | median)
+row "3. getppid in a container, ns/call ($REPS×$LOOP_N)" "recorded: $(printf '%s\n' "${recorded[@]}" | spread)" "not recorded: $(printf '%s\n' "${plain[@]}" | spread)" "$(ratio "$r" "$p")"
+
+# --- 4. cost to everyone else, 5. memory ---------------------------------
+host_loop() { for _ in $(seq "$REPS"); do build/bench/bench_loop "$LOOP_N" | loop_ns; done | median; }
+base=$(host_loop)
+fifo=$WORK/floor.fifo
+mkfifo "$fifo"
+build/bench/bench_floor <"$fifo" >"$WORK/floor.out" &
+exec 7>"$fifo"
+wait_until 10 grep -q attached "$WORK/floor.out"
+floor=$(host_loop)
+exec 7>&-
+wait
+row "4. getppid on the host, ns/call: nothing attached" "" "$base" ""
+row "4. ... one empty raw_tp/sys_enter program (floor)" "" "$floor" "$(ratio "$floor" "$base") of nothing"
+PLOT=("nothing $base" "floor $floor")
+declare -A cost
+for n in 1 4 16; do
+	for i in $(seq "$n"); do
+		run_container -d --name "idle-$n-$i" --annotation "$ANNOTATION=of:idle-$n-$i.json" -- /bin/sleep 600 >/dev/null
+	done
+	cost[$n]=$(host_loop)
+	PLOT+=("$n-recording$([ "$n" = 1 ] || echo s) ${cost[$n]}")
+	if [ "$n" = 1 ]; then
+		child=$(tracing_children | head -n 1)
+		rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$child/status")
+		memlock=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(targets|members|seen|events|recorder[.].*)$")) | .bytes_memlock] | add')
+	fi
+	podman_ rm -f -t 0 $(seq -f "idle-$n-%g" 1 "$n") >/dev/null
+	wait_until 30 nothing_left
+	row "4. ... while $n container(s) are recorded" "${cost[$n]}" "" "$(ratio "${cost[$n]}" "$floor") of floor, $(ratio "${cost[$n]}" "$base") of nothing"
+done
+row "4. ... cost with 16 recordings against 1" "" "" "$(ratio "${cost[16]}" "${cost[1]}")"
+row "5. tracing child peak RSS / BPF map memory (memlock)" "$((rss_kb / 1024)) MiB / $((memlock / 1024)) KiB" "" ""
+
+# --- 6. completeness under burst ----------------------------------------
+# Unconfined: a syscall the container's own seccomp profile denies is
+# refused before sys_enter, so no tracer can see it; under podman's default
+# profile the recording holds exactly what got past it.
+burst() { # NAME [podman run options...] -> "recorded expected"
+	local name=$1
+	shift
+	run_container --rm "$@" --annotation "$ANNOTATION=of:$name.json" -- /bin/bench_burst >"$WORK/$name.nrs"
+	wait_for_profile "$name"
+	build/bench/bench_names <"$WORK/$name.nrs" | sort -u >"$WORK/$name.expected"
+	profile_names "$name" | sort -u >"$WORK/$name.recorded"
+	echo "$(comm -12 "$WORK/$name.expected" "$WORK/$name.recorded" | wc -l) $(wc -l <"$WORK/$name.expected")"
+}
+read -r got expected < <(burst burst --security-opt seccomp=unconfined)
+row "6. burst of distinct syscalls right after start (seccomp=unconfined)" "$got of $expected recorded, $((expected - got)) lost" "" ""
+read -r got expected < <(burst burst-default)
+row "6. ... under podman's default seccomp profile" "$got of $expected: the rest are denied by seccomp before sys_enter" "" ""
+if ref_podman --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:/tmp/ref-burst.json" --rootfs "$ROOTFS" /bin/bench_burst >/dev/null 2>&1; then
+	row "6'. the same with the reference hook" "" "$(jq '.syscalls[0].names | length' /tmp/ref-burst.json) names" ""
+else
+	row "6'. the same with the reference hook" "" "container does not start: ${REF_FAILS#*: }" ""
+fi
+
+# --- 7. exit to profile ---------------------------------------------------
+mkdir -p "$WORK/ctl"
+gap=()
+for i in $(seq "$REPS"); do
+	run_container --rm -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:exit-$i.json" -- /bin/bench_loop 0 /ctl/stamp
+	wait_for_profile "exit-$i"
+	written=$(stat -c %.9Z "$PROFILES/exit-$i.json" | tr -d .) # ctime: set by the final rename
+	gap+=($(((written - $(cat "$WORK/ctl/stamp")) / 1000)))
+done
+row "7. init exit to profile on disk, ms ($REPS runs)" "$(printf '%s\n' "${gap[@]}" | awk '{ print $1 / 1000 }' | spread)" "" ""
+
+# --- results --------------------------------------------------------------
+{
+	echo "# Benchmark results"
+	echo
+	echo "Made by \`bench/run.sh\` on $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs;"
+	echo "RUNS=$RUNS, REPS=$REPS, LOOP_N=$LOOP_N. Medians with [25th–75th percentile]."
+	[ -z "$REF_FAILS" ] || { echo; echo "$REF_FAILS."; }
+	echo
+	echo "| figure | oci-seccomp-recorder | baseline (same run) | ratio |"
+	echo "|---|---|---|---|"
+	printf '%s\n' "${ROWS[@]}"
+	echo
+	echo "![getppid on the host while recording](overhead.png)"
+} >bench/results.md
+printf '%s\n' "${PLOT[@]}" >"$WORK/plot.dat"
+gnuplot <<GNUPLOT
+set terminal pngcairo size 800,400
+set output "bench/overhead.png"
+set title "getppid on the host, ns per call ($(uname -r))"
+set style fill solid 0.6
+set boxwidth 0.6
+set yrange [0:*]
+set ylabel "ns/call"
+unset key
+plot "$WORK/plot.dat" using 0:2:xtic(1) with boxes
+GNUPLOT
+echo "wrote bench/results.md and bench/overhead.png"
