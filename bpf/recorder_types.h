@@ -15,51 +15,45 @@ enum recorder_abi {
 };
 #define SEEN_WORDS (ABI_COUNT * MAX_SYSCALL_NR / 64)
 
-/* How many containers one loaded program can record at once. */
+/* One program serves every recording on the node: each has a slot. */
 #define MAX_RECORDINGS 64
 
 /* How many live processes descended from containers' inits are tracked. */
 #define MAX_MEMBERS 65536
 
-/* Value of the namespace filter, keyed by a PID namespace inode. A task of
- * that PID namespace belongs to the recording if it is in the container's
- * mount namespace or descends from the container's init: another container
- * sharing the PID namespace (or the host, with --pid=host) is neither. */
-struct target {
-	__u32 slot;     /* index into the seen map */
-	__u32 mntns;    /* the container's mount namespace inode */
-	__u32 started;  /* set once the runtime's first prctl is seen */
-	__u32 pad;
+/* A task belongs to a recording if one of its PID namespaces (its own or one
+ * it is nested in) and its mount namespace are the container's, or if it
+ * descends from the container's init (then its mount namespace may be its
+ * own). The PID namespace alone would mix up containers that share one, and
+ * the host under --pid=host. */
+struct target_key {
+	__u32 pidns;
+	__u32 mntns;
 };
 
-/* Value of the members map, keyed by the tgid of a container's init or of
- * one of its descendants. */
+/* A recording's slot. User space owns every field but `started` and
+ * `untracked`, which the program updates. */
+struct slot {
+	__u32 in_use;
+	__u32 started;   /* set at the runtime's first prctl in the namespace */
+	__u32 pidns;
+	__u32 mntns;
+	__u32 init_tgid;
+	__u32 owner_pid; /* the tracing child */
+	__u64 owner_start; /* its start time (clock ticks after boot) */
+	__u64 untracked; /* descendants the members map had no room for */
+};
+
+/* The members map: the tgid of a container's init or of one of its
+ * descendants, and its recording's slot. */
 struct member {
 	__u32 slot;
-	__u32 is_init;
+	__u32 pad;
 };
 
 /* One bit per (abi, nr): set the first time a syscall is seen. */
 struct seen_bitmap {
 	__u64 words[SEEN_WORDS];
 };
-
-enum event_kind {
-	EVENT_SYSCALL = 1, /* first sighting of (abi, nr) in a slot */
-	EVENT_EXIT = 2,    /* the container's init thread group is gone */
-};
-
-struct event {
-	__u32 kind;
-	__u32 slot;
-	__u32 abi;
-	__u32 nr;
-};
-
-/* Every first sighting of every slot plus one exit per slot fits in the ring
- * buffer even if user space never drained it: an event can never be dropped.
- * (8 bytes is the ring buffer's per-record header.) */
-#define EVENTS_PER_SLOT (ABI_COUNT * MAX_SYSCALL_NR + 1)
-#define EVENT_RECORD_BYTES (sizeof(struct event) + 8)
 
 #endif

@@ -7,10 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <optional>
 
 #include "error.h"
 #include "log.h"
+#include "node_program.h"
 #include "profile.h"
 #include "recorder.h"
 
@@ -85,9 +87,6 @@ UniqueFd block_signals()
 
 void write_profile(const TraceJob& job, const Recorder& rec)
 {
-	if (rec.lost() != 0)
-		throw Error(std::to_string(rec.lost()) + " BPF events were lost: not writing an incomplete profile " +
-			    job.output.display());
 	if (rec.untracked() != 0)
 		logging::warn(std::to_string(rec.untracked()) +
 			      " processes of the container were not tracked (members map full): their syscalls"
@@ -120,32 +119,25 @@ int record(const TraceJob& job, int ready_fd)
 	::close(ready_fd);
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
 
-	struct pollfd fds[] = {{rec->event_fd(), POLLIN, 0},
-			       {signals.get(), POLLIN, 0},
-			       {job.target.pidfd.get(), POLLIN, 0}};
+	// The pidfd turns readable when the init's last thread has exited (the
+	// kernel's own notice of its sched_process_exit).
+	struct pollfd fds[] = {{job.target.pidfd.get(), POLLIN, 0}, {signals.get(), POLLIN, 0}};
 	for (;;) {
-		if (::poll(fds, 3, -1) < 0 && errno != EINTR)
+		if (::poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			throw_errno("poll");
-		rec->consume();
-		if (rec->init_exited())
-			break;
-		if (fds[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (::read(signals.get(), &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGUSR1) {
-					write_profile(job, *rec); // snapshot of a container that runs on
-					continue;
-				}
-				logging::info("signal " + std::to_string(si.ssi_signo) + ": writing what was recorded");
-				break;
-			}
 		}
-		// The pidfd turns readable only after the exit event was queued, so
-		// this catches an init that was gone before the program attached.
-		if (fds[2].revents & POLLIN) {
-			rec->consume();
+		if (fds[0].revents & POLLIN)
+			break;
+		struct signalfd_siginfo si;
+		if (::read(signals.get(), &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGUSR1) {
+			logging::info("signal " + std::to_string(si.ssi_signo) + ": writing what was recorded");
 			break;
 		}
+		write_profile(job, *rec); // a snapshot of a container that runs on
 	}
 	if (rec->syscalls().empty()) {
 		logging::error("pid " + std::to_string(job.target.pid) +
@@ -154,6 +146,32 @@ int record(const TraceJob& job, int ready_fd)
 	}
 	write_profile(job, *rec);
 	return 0;
+}
+
+// "" once the child is recording (and released to run on), else why not.
+std::string wait_until_ready(int ready_fd, ChildProcess& child, std::chrono::milliseconds timeout)
+{
+	struct pollfd p = {ready_fd, POLLIN, 0};
+	int n;
+	while ((n = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
+	}
+	if (n < 0)
+		return std::string("wait for tracing child: ") + std::strerror(errno);
+	if (n == 0)
+		return "tracing child did not start recording within " + std::to_string(timeout.count()) + " ms";
+
+	char buf[4096];
+	ssize_t len = ::read(ready_fd, buf, sizeof(buf) - 1);
+	std::string line = len > 0 ? std::string(buf, static_cast<size_t>(len)) : "";
+	while (!line.empty() && line.back() == '\n')
+		line.pop_back();
+	if (line == "ready") {
+		child.release();
+		return "";
+	}
+	if (line.rfind("error: ", 0) == 0)
+		return line.substr(7);
+	return "tracing child ended before recording (" + child.reap() + ")";
 }
 
 } // namespace
@@ -179,28 +197,20 @@ void start_tracer(TraceJob job, std::chrono::milliseconds timeout)
 		}
 		::_exit(status);
 	}
-	ChildProcess child(pid);
 	ready_write.reset();
-
-	struct pollfd p = {ready_read.get(), POLLIN, 0};
-	int n;
-	while ((n = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
-	}
-	if (n < 0)
-		throw_errno("wait for tracing child");
-	if (n == 0)
-		throw Error("tracing child did not start recording within " + std::to_string(timeout.count()) + " ms");
-
-	char buf[4096];
-	ssize_t len = ::read(ready_read.get(), buf, sizeof(buf) - 1);
-	std::string line = len > 0 ? std::string(buf, static_cast<size_t>(len)) : "";
-	while (!line.empty() && line.back() == '\n')
-		line.pop_back();
-	if (line == "ready") {
-		child.release();
+	std::string failure;
+	{
+		ChildProcess child(pid);
+		failure = wait_until_ready(ready_read.get(), child, timeout);
+	} // a child that failed is killed and reaped here
+	if (failure.empty())
 		return;
+	// A child killed half-way through loading cannot clean up after itself.
+	try {
+		NodeLock lock;
+		NodeProgram::tidy(lock);
+	} catch (const std::exception& e) {
+		logging::warn(std::string("clean up after the tracing child: ") + e.what());
 	}
-	if (line.rfind("error: ", 0) == 0)
-		throw Error(line.substr(7));
-	throw Error("tracing child ended before recording (" + child.reap() + ")");
+	throw Error(failure);
 }

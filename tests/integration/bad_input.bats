@@ -2,6 +2,7 @@
 # Hostile input: the hook refuses it with one line on stderr and a non-zero
 # exit, before any BPF is loaded, and creates or changes no file.
 
+bats_require_minimum_version 1.5.0 # run --separate-stderr
 load helpers
 
 setup_file() { probe_root; } # runs the hook itself: no container runtime needed

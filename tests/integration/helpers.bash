@@ -149,13 +149,14 @@ assert_lacks_syscall() {
 	! profile_names "$1" | grep -qx "$2" || { echo "$2 unexpectedly in $1.json" >&2; return 1; }
 }
 
-# Our BPF programs, maps and links anywhere on the node.
+# Our BPF programs, maps, links and pins anywhere on the node.
 our_bpf_objects() {
-	local progs maps links
+	local progs maps links pins
 	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|process_fork|process_exit)$"))] | length')
-	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(targets|members|seen|events|recorder[.].*)$"))] | length')
+	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|members|slots|seen|recorder[.].*)$"))] | length')
 	links=$(bpftool -j link show | jq '[.[] | select(.type == "raw_tracepoint" or .type == "tracing")] | length')
-	echo "progs=$progs maps=$maps links=$links"
+	pins=$(find /sys/fs/bpf/oci-seccomp-recorder 2>/dev/null | wc -l)
+	echo "progs=$progs maps=$maps links=$links pins=$pins"
 }
 
 # Tracing children of this test's hook (their command line names its dir).
@@ -164,7 +165,7 @@ tracing_children() {
 }
 
 nothing_left() {
-	[ "$(our_bpf_objects)" = "progs=0 maps=0 links=0" ] && no_tracing_child
+	[ "$(our_bpf_objects)" = "progs=0 maps=0 links=0 pins=0" ] && no_tracing_child
 }
 
 # Nothing of ours is left: no BPF object, no tracing child. Children and

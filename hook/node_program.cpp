@@ -1,0 +1,348 @@
+#include "node_program.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstring>
+#include <cstdarg>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "error.h"
+#include "log.h"
+#include "recorder.skel.h"
+#include "syscalls.h"
+
+namespace {
+
+constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
+constexpr const char* kBpffs = "/sys/fs/bpf";
+constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
+constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen"};
+constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exit"};
+
+// libbpf returns negative errnos and codes of its own (from 4000 up).
+void check(int err, const std::string& what)
+{
+	if (err >= 0)
+		return;
+	char reason[256];
+	libbpf_strerror(err, reason, sizeof(reason));
+	throw Error(what + ": " + reason);
+}
+
+int log_libbpf(enum libbpf_print_level level, const char* fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	char buf[1024];
+	int n = std::vsnprintf(buf, sizeof(buf), fmt, args);
+	std::string msg(buf);
+	while (!msg.empty() && msg.back() == '\n')
+		msg.pop_back();
+	logging::warn("libbpf: " + msg);
+	return n;
+}
+
+// Pins of one build of the program only: a hook upgraded while an older
+// program runs never takes maps of another layout for its own.
+std::string pin_dir()
+{
+	size_t size = 0;
+	const void* elf = recorder_bpf::elf_bytes(&size);
+	size_t hash = std::hash<std::string_view>{}(std::string_view(static_cast<const char*>(elf), size));
+	char name[32];
+	std::snprintf(name, sizeof(name), "%016zx", hash);
+	return std::string(kPinRoot) + "/" + name;
+}
+
+void ensure_bpffs()
+{
+	struct statfs fs;
+	if (::statfs(kBpffs, &fs) == 0 && fs.f_type == BPF_FS_MAGIC)
+		return;
+	if (::mount("bpf", kBpffs, "bpf", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700") < 0)
+		throw_errno(std::string("mount bpffs on ") + kBpffs);
+}
+
+void make_dir(const std::string& path)
+{
+	if (::mkdir(path.c_str(), 0700) < 0 && errno != EEXIST)
+		throw_errno("create " + path);
+}
+
+UniqueFd get_pinned(const std::string& path)
+{
+	int fd = bpf_obj_get(path.c_str());
+	if (fd < 0)
+		check(-errno, "open pinned " + path);
+	return UniqueFd(fd);
+}
+
+bool fully_pinned(const std::string& dir)
+{
+	for (const char* name : kMaps)
+		if (::access((dir + "/" + name).c_str(), F_OK) != 0)
+			return false;
+	for (const char* name : kProgs)
+		if (::access((dir + "/link_" + name).c_str(), F_OK) != 0)
+			return false;
+	return true;
+}
+
+void remove_pins(const std::string& dir)
+{
+	for (const char* name : kProgs) {
+		::unlink((dir + "/link_" + name).c_str()); // detaches
+		::unlink((dir + "/" + name).c_str());
+	}
+	for (const char* name : kMaps)
+		::unlink((dir + "/" + name).c_str());
+	if (::rmdir(dir.c_str()) < 0 && errno != ENOENT)
+		logging::warn("remove " + dir + ": " + std::strerror(errno));
+}
+
+void load_and_pin(const std::string& dir, const std::string& btf_path)
+{
+	struct Destroy {
+		void operator()(recorder_bpf* skel) const { recorder_bpf__destroy(skel); }
+	};
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path.empty() ? nullptr : btf_path.c_str());
+	std::unique_ptr<recorder_bpf, Destroy> skel(recorder_bpf__open_opts(&opts));
+	if (!skel)
+		check(-errno, "open BPF recorder");
+	skel->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
+	check(recorder_bpf__load(skel.get()), "load BPF recorder");
+
+	make_dir(dir);
+	try {
+		bpf_map* maps[] = {skel->maps.pidns, skel->maps.targets, skel->maps.members, skel->maps.slots,
+				   skel->maps.seen};
+		for (bpf_map* map : maps)
+			check(bpf_map__pin(map, (dir + "/" + bpf_map__name(map)).c_str()),
+			      "pin BPF map " + std::string(bpf_map__name(map)));
+		bpf_program* progs[] = {skel->progs.on_sys_enter, skel->progs.on_process_fork,
+					skel->progs.on_process_exit};
+		for (bpf_program* prog : progs) {
+			std::string name = bpf_program__name(prog);
+			check(bpf_program__pin(prog, (dir + "/" + name).c_str()), "pin BPF program " + name);
+			int link = bpf_raw_tracepoint_open(nullptr, bpf_program__fd(prog));
+			if (link < 0)
+				check(-errno, "attach BPF program " + name);
+			UniqueFd owned(link);
+			check(bpf_obj_pin(link, (dir + "/link_" + name).c_str()), "pin BPF link " + name);
+		}
+	} catch (...) {
+		remove_pins(dir);
+		throw;
+	}
+	logging::info("loaded and attached the BPF recorder, pinned at " + dir);
+}
+
+// Clock ticks after boot at which a process started: with its pid, this
+// names a process for good (pids are reused, start times are not).
+uint64_t start_time(pid_t pid)
+{
+	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+	std::string stat((std::istreambuf_iterator<char>(in)), {});
+	size_t paren = stat.rfind(')');
+	if (paren == std::string::npos)
+		return 0;
+	std::istringstream fields(stat.substr(paren + 2));
+	std::string field;
+	for (int i = 3; i <= 22 && fields >> field; ++i) // fields 3.. after "pid (comm)"
+		if (i == 22)
+			return std::stoull(field);
+	return 0;
+}
+
+} // namespace
+
+NodeLock::NodeLock()
+{
+	int fd = ::open(kLockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		throw_errno(std::string("open lock ") + kLockPath);
+	fd_.reset(fd);
+	while (::flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			throw_errno(std::string("lock ") + kLockPath);
+}
+
+NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodeProgram([&] {
+	libbpf_set_print(log_libbpf);
+	ensure_bpffs();
+	std::string dir = pin_dir();
+	if (!fully_pinned(dir)) {
+		remove_pins(dir); // what a crash half-way through a load left
+		make_dir(kPinRoot);
+		try {
+			load_and_pin(dir, btf_path);
+		} catch (...) {
+			::rmdir(kPinRoot);
+			throw;
+		}
+	}
+	return dir;
+}())
+{
+}
+
+NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
+{
+	pidns_ = get_pinned(dir_ + "/pidns");
+	targets_ = get_pinned(dir_ + "/targets");
+	members_ = get_pinned(dir_ + "/members");
+	slots_ = get_pinned(dir_ + "/slots");
+	seen_ = get_pinned(dir_ + "/seen");
+}
+
+struct slot NodeProgram::read_slot(uint32_t nr) const
+{
+	struct slot s = {};
+	check(bpf_map_lookup_elem(slots_.get(), &nr, &s) ? -errno : 0, "read recorder slot");
+	return s;
+}
+
+struct seen_bitmap NodeProgram::read_seen(uint32_t nr) const
+{
+	struct seen_bitmap bits = {};
+	check(bpf_map_lookup_elem(seen_.get(), &nr, &bits) ? -errno : 0, "read recorded syscalls");
+	return bits;
+}
+
+void NodeProgram::free_stale_slots()
+{
+	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr) {
+		struct slot s = read_slot(nr);
+		if (s.in_use && (::kill(static_cast<pid_t>(s.owner_pid), 0) != 0 ||
+				 start_time(static_cast<pid_t>(s.owner_pid)) != s.owner_start)) {
+			logging::warn("freeing the slot of tracing child " + std::to_string(s.owner_pid) +
+				      ", which is gone");
+			free_slot(nr);
+		}
+	}
+}
+
+uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
+{
+	free_stale_slots();
+	std::optional<uint32_t> free;
+	for (uint32_t nr = 0; nr < MAX_RECORDINGS && !free; ++nr)
+		if (!read_slot(nr).in_use)
+			free = nr;
+	if (!free)
+		throw Error("already " + std::to_string(MAX_RECORDINGS) + " recordings on this node");
+
+	uint32_t nr = *free;
+	struct seen_bitmap none = {};
+	check(bpf_map_update_elem(seen_.get(), &nr, &none, BPF_ANY) ? -errno : 0, "clear recorder slot");
+	struct slot s = {};
+	s.in_use = 1;
+	s.pidns = target.pidns;
+	s.mntns = target.mntns;
+	s.init_tgid = static_cast<uint32_t>(target.pid);
+	s.owner_pid = static_cast<uint32_t>(::getpid());
+	s.owner_start = start_time(::getpid());
+	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY) ? -errno : 0, "claim recorder slot");
+	try {
+		struct target_key key = {target.pidns, target.mntns};
+		if (bpf_map_update_elem(targets_.get(), &key, &nr, BPF_NOEXIST) < 0) {
+			if (errno == EEXIST)
+				throw Error("this container's namespaces are already being recorded");
+			check(-errno, "add container to BPF filter");
+		}
+		uint32_t count = 0;
+		bpf_map_lookup_elem(pidns_.get(), &target.pidns, &count);
+		++count;
+		check(bpf_map_update_elem(pidns_.get(), &target.pidns, &count, BPF_ANY) ? -errno : 0,
+		      "add PID namespace to BPF filter");
+		struct member init = {nr, 0};
+		check(bpf_map_update_elem(members_.get(), &s.init_tgid, &init, BPF_ANY) ? -errno : 0,
+		      "add container init to BPF members");
+	} catch (...) {
+		free_slot(nr);
+		throw;
+	}
+	return nr;
+}
+
+void NodeProgram::free_slot(uint32_t nr)
+{
+	struct slot s = read_slot(nr);
+	struct target_key key = {s.pidns, s.mntns};
+	uint32_t mine = 0;
+	if (bpf_map_lookup_elem(targets_.get(), &key, &mine) == 0 && mine == nr)
+		bpf_map_delete_elem(targets_.get(), &key);
+	uint32_t count = 0;
+	if (bpf_map_lookup_elem(pidns_.get(), &s.pidns, &count) == 0) {
+		if (count <= 1)
+			bpf_map_delete_elem(pidns_.get(), &s.pidns);
+		else if (--count, bpf_map_update_elem(pidns_.get(), &s.pidns, &count, BPF_ANY) < 0)
+			logging::warn(std::string("update BPF PID namespace count: ") + std::strerror(errno));
+	}
+	// Members left behind: descendants still running when the recording ends.
+	std::vector<uint32_t> gone;
+	uint32_t tgid = 0;
+	uint32_t* prev = nullptr;
+	while (bpf_map_get_next_key(members_.get(), prev, &tgid) == 0) {
+		struct member m = {};
+		if (bpf_map_lookup_elem(members_.get(), &tgid, &m) == 0 && m.slot == nr)
+			gone.push_back(tgid);
+		prev = &tgid;
+	}
+	for (uint32_t t : gone)
+		bpf_map_delete_elem(members_.get(), &t);
+	struct slot none = {};
+	if (bpf_map_update_elem(slots_.get(), &nr, &none, BPF_ANY) < 0)
+		logging::warn(std::string("free BPF recorder slot: ") + std::strerror(errno));
+}
+
+void NodeProgram::release(const NodeLock&, uint32_t nr)
+{
+	free_slot(nr);
+	unload_if_idle();
+}
+
+void NodeProgram::tidy(const NodeLock&)
+{
+	std::string dir = pin_dir();
+	if (!fully_pinned(dir)) {
+		remove_pins(dir);
+		::rmdir(kPinRoot);
+		return;
+	}
+	NodeProgram program(dir);
+	program.free_stale_slots();
+	program.unload_if_idle();
+}
+
+void NodeProgram::unload_if_idle()
+{
+	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr)
+		if (read_slot(nr).in_use)
+			return;
+	pidns_.reset();
+	targets_.reset();
+	members_.reset();
+	slots_.reset();
+	seen_.reset();
+	remove_pins(dir_);
+	::rmdir(kPinRoot); // fails, as it should, while another build's pins are there
+	logging::info("last recording done: detached and unpinned the BPF recorder");
+}

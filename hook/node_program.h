@@ -1,0 +1,57 @@
+// The node's one recorder program. The first recording loads it, pins it in
+// bpffs and attaches it, every later one shares it, and the last one out
+// detaches and unpins it all: one program on sys_enter however many
+// containers are recorded, and nothing of ours in the kernel when none is.
+// Every change happens under the node lock.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fd.h"
+#include "target.h"
+
+#include <linux/types.h>
+#include "recorder_types.h"
+
+// An exclusive lock on the node's recorder state, held while it lives.
+class NodeLock {
+public:
+	NodeLock();
+
+private:
+	UniqueFd fd_;
+};
+
+class NodeProgram {
+public:
+	// The pinned program's maps; loads, pins and attaches it first if no
+	// recording on the node has it. `btf_path`, if not empty, names the
+	// kernel BTF to relocate against instead of /sys/kernel/btf/vmlinux.
+	NodeProgram(const NodeLock& lock, const std::string& btf_path);
+
+	// Takes a free slot and starts recording the target into it. Frees first
+	// the slots of tracing children that are gone.
+	uint32_t claim(const NodeLock& lock, const Target& target);
+	// Stops recording into the slot and frees it; unloads everything when it
+	// was the last slot in use.
+	void release(const NodeLock& lock, uint32_t slot);
+
+	struct slot read_slot(uint32_t nr) const;
+	struct seen_bitmap read_seen(uint32_t nr) const;
+
+	// After a tracing child died without cleaning up (killed, say, half-way
+	// through loading): frees the slots of children that are gone, and
+	// removes everything if no recording is left.
+	static void tidy(const NodeLock& lock);
+
+private:
+	// Opens what is pinned, without loading.
+	explicit NodeProgram(std::string dir);
+	void free_stale_slots();
+	void free_slot(uint32_t nr);
+	void unload_if_idle();
+
+	std::string dir_;
+	UniqueFd pidns_, targets_, members_, slots_, seen_;
+};
