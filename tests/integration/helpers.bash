@@ -178,7 +178,8 @@ assert_no_leftovers() {
 # A process that is PID 1 of new PID and mount namespaces, as a container's
 # init is when prestart hooks run.
 start_target() {
-	unshare --pid --fork --mount-proc sleep 600 &
+	# (unshare complains on stderr when its child is SIGKILLed: not ours to show)
+	unshare --pid --fork --mount-proc sleep 600 2>/dev/null &
 	TARGET_LAUNCHER=$!
 	wait_until 2 pgrep -P "$TARGET_LAUNCHER" -x sleep >/dev/null || { echo "no target process" >&2; return 1; }
 	TARGET=$(pgrep -P "$TARGET_LAUNCHER" -x sleep)
