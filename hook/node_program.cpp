@@ -287,10 +287,13 @@ void NodeProgram::free_slot(uint32_t nr)
 	struct slot s = read_slot(nr);
 	struct target_key key = {s.pidns, s.mntns};
 	uint32_t mine = 0;
-	if (bpf_map_lookup_elem(targets_.get(), &key, &mine) == 0 && mine == nr)
+	// A claim refused because another slot records these namespaces added
+	// nothing: the target and its PID namespace count are the other's.
+	bool added = bpf_map_lookup_elem(targets_.get(), &key, &mine) == 0 && mine == nr;
+	if (added)
 		bpf_map_delete_elem(targets_.get(), &key);
 	uint32_t count = 0;
-	if (bpf_map_lookup_elem(pidns_.get(), &s.pidns, &count) == 0) {
+	if (added && bpf_map_lookup_elem(pidns_.get(), &s.pidns, &count) == 0) {
 		if (count <= 1)
 			bpf_map_delete_elem(pidns_.get(), &s.pidns);
 		else if (--count, bpf_map_update_elem(pidns_.get(), &s.pidns, &count, BPF_ANY) < 0)

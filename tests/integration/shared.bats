@@ -3,6 +3,7 @@
 # and attaches it, the last one out unloads it, and a recording that ends
 # never takes it from one that goes on.
 
+bats_require_minimum_version 1.5.0 # run --separate-stderr
 load helpers
 
 setup_file() { probe_runtime; }
@@ -51,4 +52,22 @@ sys_enter_programs() {
 	podman_ kill orphan
 	assert_no_leftovers
 	[ ! -e "$PROFILES/orphan.json" ]
+}
+
+@test "a second recording of a container being recorded is refused and leaves the first recording" {
+	mkdir "$WORK/ctl"
+	run_container -d --name once -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:once.json" -- \
+		/bin/sh -c 'while [ ! -e /ctl/go ]; do sleep 0.05; done; /bin/probe call getsid'
+	local init
+	init=$(podman_ inspect -f '{{.State.Pid}}' once)
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" <<<"$(state_json "$init" "of:twice.json")"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"already being recorded"* ]]
+
+	touch "$WORK/ctl/go"
+	podman_ wait once
+	wait_for_profile once
+	assert_has_syscall once getsid # the first recording went on
+	[ ! -e "$PROFILES/twice.json" ]
+	assert_no_leftovers
 }
