@@ -215,14 +215,14 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 struct slot NodeProgram::read_slot(uint32_t nr) const
 {
 	struct slot s = {};
-	check(bpf_map_lookup_elem(slots_.get(), &nr, &s) ? -errno : 0, "read recorder slot");
+	check(bpf_map_lookup_elem(slots_.get(), &nr, &s), "read recorder slot");
 	return s;
 }
 
 struct seen_bitmap NodeProgram::read_seen(uint32_t nr) const
 {
 	struct seen_bitmap bits = {};
-	check(bpf_map_lookup_elem(seen_.get(), &nr, &bits) ? -errno : 0, "read recorded syscalls");
+	check(bpf_map_lookup_elem(seen_.get(), &nr, &bits), "read recorded syscalls");
 	return bits;
 }
 
@@ -251,7 +251,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 
 	uint32_t nr = *free;
 	struct seen_bitmap none = {};
-	check(bpf_map_update_elem(seen_.get(), &nr, &none, BPF_ANY) ? -errno : 0, "clear recorder slot");
+	check(bpf_map_update_elem(seen_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
 	struct slot s = {};
 	s.in_use = 1;
 	s.pidns = target.pidns;
@@ -259,7 +259,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 	s.init_tgid = static_cast<uint32_t>(target.pid);
 	s.owner_pid = static_cast<uint32_t>(::getpid());
 	s.owner_start = start_time(::getpid());
-	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY) ? -errno : 0, "claim recorder slot");
+	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY), "claim recorder slot");
 	try {
 		struct target_key key = {target.pidns, target.mntns};
 		if (bpf_map_update_elem(targets_.get(), &key, &nr, BPF_NOEXIST) < 0) {
@@ -270,10 +270,10 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 		uint32_t count = 0;
 		bpf_map_lookup_elem(pidns_.get(), &target.pidns, &count);
 		++count;
-		check(bpf_map_update_elem(pidns_.get(), &target.pidns, &count, BPF_ANY) ? -errno : 0,
+		check(bpf_map_update_elem(pidns_.get(), &target.pidns, &count, BPF_ANY),
 		      "add PID namespace to BPF filter");
 		struct member init = {nr, 0};
-		check(bpf_map_update_elem(members_.get(), &s.init_tgid, &init, BPF_ANY) ? -errno : 0,
+		check(bpf_map_update_elem(members_.get(), &s.init_tgid, &init, BPF_ANY),
 		      "add container init to BPF members");
 	} catch (...) {
 		free_slot(nr);
