@@ -23,6 +23,7 @@ cmake --build build -j"$(nproc)" >/dev/null
 
 export HOOK_BINARY=$PWD/build/oci-seccomp-recorder
 export PROBE_BINARY=$PWD/build/tests/integration/probe
+export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
 # The integration tests' helpers: private podman storage, a rootfs, our hook
 # in a hooks dir of its own, namespaced target processes.
 # shellcheck source=../tests/integration/helpers.bash

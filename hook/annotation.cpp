@@ -1,5 +1,7 @@
 #include "annotation.h"
 
+#include <nlohmann/json.hpp>
+
 #include "error.h"
 
 namespace {
@@ -55,4 +57,47 @@ Request parse_annotation(std::string_view value)
 	if (!have_output)
 		throw Error(prefix + "no of: output profile given");
 	return req;
+}
+
+namespace {
+
+// CRI-O's annotations for a container of a pod.
+constexpr const char* kContainerType = "io.kubernetes.cri-o.ContainerType";
+constexpr const char* kContainerMetadata = "io.kubernetes.cri-o.Metadata"; // {"name":"web","attempt":0}
+constexpr const char* kContainerName = "io.kubernetes.container.name";
+
+std::optional<std::string> container_name(const std::map<std::string, std::string>& annotations)
+{
+	if (auto it = annotations.find(kContainerMetadata); it != annotations.end()) {
+		auto metadata = nlohmann::json::parse(it->second, nullptr, false);
+		auto name = metadata.is_object() ? metadata.find("name") : metadata.end();
+		if (!metadata.is_object() || name == metadata.end() || !name->is_string())
+			throw Error(std::string(kContainerMetadata) + " is not {\"name\": ...}");
+		return name->get<std::string>();
+	}
+	if (auto it = annotations.find(kContainerName); it != annotations.end())
+		return it->second;
+	return std::nullopt;
+}
+
+} // namespace
+
+std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations)
+{
+	if (auto type = annotations.find(kContainerType); type != annotations.end() && type->second == "sandbox")
+		return std::nullopt;
+	const std::string plain(kAnnotation);
+	// Only keys of the per-container form make the container's name matter.
+	auto first_named = annotations.lower_bound(plain + "/");
+	bool has_named = first_named != annotations.end() && first_named->first.starts_with(plain + "/");
+	if (has_named) {
+		if (auto name = container_name(annotations)) {
+			auto it = annotations.find(plain + "/" + *name);
+			if (it != annotations.end())
+				return SelectedAnnotation{it->first, it->second};
+		}
+	}
+	if (auto it = annotations.find(plain); it != annotations.end())
+		return SelectedAnnotation{it->first, it->second};
+	return std::nullopt;
 }

@@ -2,6 +2,7 @@
 // reads: "of:OUTPUT" and optionally "if:INPUT", separated by ';'.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,3 +15,16 @@ struct Request {
 };
 
 Request parse_annotation(std::string_view value);
+
+struct SelectedAnnotation {
+	std::string key;
+	std::string value;
+};
+
+// The annotation that asks to record this container, if any. Kubernetes
+// annotates pods, not containers, and CRI-O copies a pod's annotations to each
+// of its containers, so a pod names its containers in the key:
+// io.containers.trace-syscall/<container-name> (CRI-O also rewrites that to
+// the plain key on the container it names). The form naming this container
+// wins over the plain one; a pod's infra (sandbox) container is never recorded.
+std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations);

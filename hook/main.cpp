@@ -103,13 +103,13 @@ Options parse_options(int argc, char** argv)
 int run(const Options& opts)
 {
 	State state = read_state(STDIN_FILENO);
-	auto annotation = state.annotations.find(std::string(kAnnotation));
-	if (annotation == state.annotations.end()) {
-		logging::info("container " + state.id + " has no " + std::string(kAnnotation) +
-			      " annotation: nothing to record");
+	std::optional<SelectedAnnotation> annotation = select_annotation(state.annotations);
+	if (!annotation) {
+		logging::info("container " + state.id + ": no " + std::string(kAnnotation) +
+			      " annotation for it: nothing to record");
 		return 0;
 	}
-	Request req = parse_annotation(annotation->second);
+	Request req = parse_annotation(annotation->value);
 
 	ProfileDir dir(opts.profile_dir);
 	std::set<std::string> base;
@@ -121,7 +121,7 @@ int run(const Options& opts)
 	std::string display = output.display();
 	start_tracer(TraceJob{std::move(target), std::move(output), std::move(base), opts.btf_path},
 		     std::chrono::milliseconds(opts.timeout_ms));
-	logging::info("container " + state.id + ": recording into " + display);
+	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;
 }
 

@@ -71,7 +71,7 @@ assert_probe_recorded() {
 }
 
 @test "a BPF load failure stops the container with the reason, and leaves nothing" {
-	install_hook ', "--btf", "/etc/hostname"'
+	install_hook '["--btf", "/etc/hostname"]'
 	run record broken /bin/true
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"load BPF recorder: BPF object format invalid"* ]]
@@ -80,7 +80,7 @@ assert_probe_recorded() {
 }
 
 @test "a tracing child that does not start in time is killed, and the container does not start" {
-	install_hook ', "--timeout", "0.001"'
+	install_hook '["--timeout", "0.001"]'
 	run record slow /bin/echo should-not-run
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"tracing child did not start recording within 1 ms"* ]]

@@ -4,6 +4,7 @@
 
 : "${HOOK_BINARY:?HOOK_BINARY must name the built oci-seccomp-recorder (ctest sets it)}"
 : "${PROBE_BINARY:?PROBE_BINARY must name the built probe (ctest sets it)}"
+: "${HOOKS_TEMPLATE:?HOOKS_TEMPLATE must name hooks.d/oci-seccomp-recorder.json.in (ctest sets it)}"
 RUNTIME=${RUNTIME:-runc}
 ANNOTATION=io.containers.trace-syscall
 
@@ -48,20 +49,14 @@ setup_recorder() {
 	install_hook
 }
 
-# The hook's JSON, as hooks.d carries it, with test-local directories.
+# The hook's JSON as the package installs it (so its "when" is the one under
+# test), pointed at the build's binary and test-local directories; extra hook
+# arguments as a JSON array.
 install_hook() {
-	local extra_args=${1:-}
-	cat >"$WORK/hooks/oci-seccomp-recorder.json" <<-JSON
-	{
-	  "version": "1.0.0",
-	  "hook": {
-	    "path": "$HOOK_BINARY",
-	    "args": ["oci-seccomp-recorder", "--profile-dir", "$PROFILES", "--log-file", "$HOOK_LOG"$extra_args]
-	  },
-	  "when": {"annotations": {"^io\\\\.containers\\\\.trace-syscall\$": ".+"}},
-	  "stages": ["prestart"]
-	}
-	JSON
+	local extra_args=${1:-[]}
+	sed -e "s|@HOOK_PATH@|$HOOK_BINARY|" -e "s|@DEFAULT_PROFILE_DIR@|$PROFILES|" "$HOOKS_TEMPLATE" |
+		jq --arg log "$HOOK_LOG" --argjson extra "$extra_args" '.hook.args += ["--log-file", $log] + $extra' \
+			>"$WORK/hooks/oci-seccomp-recorder.json"
 }
 
 teardown_recorder() {

@@ -41,3 +41,52 @@ TEST_CASE("annotation errors name what is wrong", "[annotation]")
 	CHECK_THROWS_WITH(parse_annotation("xf:a.json"), Contains("unknown key 'xf'"));
 	CHECK_THROWS_WITH(parse_annotation("a.json"), Contains("not KEY:PATH"));
 }
+
+TEST_CASE("select_annotation takes the plain key", "[annotation]")
+{
+	auto selected = select_annotation({{"io.containers.trace-syscall", "of:a.json"}, {"other", "x"}});
+	REQUIRE(selected);
+	CHECK(selected->key == "io.containers.trace-syscall");
+	CHECK(selected->value == "of:a.json");
+	CHECK_FALSE(select_annotation({{"other", "x"}}));
+}
+
+TEST_CASE("select_annotation prefers the key naming this CRI-O container", "[annotation]")
+{
+	std::map<std::string, std::string> pod = {
+		{"io.containers.trace-syscall", "of:pod.json"},
+		{"io.containers.trace-syscall/web", "of:web.json"},
+		{"io.containers.trace-syscall/db", "of:db.json"},
+		{"io.kubernetes.cri-o.ContainerType", "container"},
+	};
+	auto web = pod;
+	web["io.kubernetes.cri-o.Metadata"] = R"({"name":"web","attempt":0})";
+	CHECK(select_annotation(web)->value == "of:web.json");
+	auto db = pod;
+	db["io.kubernetes.container.name"] = "db";
+	CHECK(select_annotation(db)->value == "of:db.json");
+	// A container no key names falls back to the pod-wide key.
+	auto cache = pod;
+	cache["io.kubernetes.cri-o.Metadata"] = R"({"name":"cache"})";
+	CHECK(select_annotation(cache)->value == "of:pod.json");
+	cache.erase("io.containers.trace-syscall");
+	CHECK_FALSE(select_annotation(cache));
+	// An engine that does not say the container's name gets the plain key only.
+	pod.erase("io.containers.trace-syscall");
+	CHECK_FALSE(select_annotation(pod));
+}
+
+TEST_CASE("select_annotation never records a pod's infra container", "[annotation]")
+{
+	CHECK_FALSE(select_annotation({{"io.containers.trace-syscall", "of:pod.json"},
+				       {"io.kubernetes.cri-o.ContainerType", "sandbox"}}));
+}
+
+TEST_CASE("select_annotation refuses malformed CRI-O metadata", "[annotation]")
+{
+	using Catch::Matchers::Contains;
+	for (const char* metadata : {"not json", "[]", R"({"name": 3})", "{}"})
+		CHECK_THROWS_WITH(select_annotation({{"io.containers.trace-syscall/web", "of:web.json"},
+						     {"io.kubernetes.cri-o.Metadata", metadata}}),
+				  Contains("io.kubernetes.cri-o.Metadata"));
+}
