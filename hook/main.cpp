@@ -8,10 +8,12 @@
 #include <string>
 
 #include "annotation.h"
+#include "commands.h"
 #include "error.h"
 #include "log.h"
 #include "profile.h"
 #include "profile_dir.h"
+#include "seccompprofile.h"
 #include "state.h"
 #include "tracer.h"
 
@@ -29,25 +31,36 @@ struct Options {
 	std::string profile_dir = DEFAULT_PROFILE_DIR;
 	std::string log_file;
 	std::string btf_path;
+	bool seccompprofile = false;
 };
 
 void usage(FILE* out)
 {
 	std::fprintf(out,
 		     "Usage: oci-seccomp-recorder [OPTIONS]\n"
+		     "       oci-seccomp-recorder merge [--output FILE] [--seccompprofile NAME] PROFILE...\n"
+		     "       oci-seccomp-recorder diff OLD NEW\n"
 		     "\n"
 		     "OCI prestart hook. Reads the container's state on stdin and, when it carries the\n"
-		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN]\", records the syscalls the\n"
-		     "container makes until its init exits, then writes a seccomp profile to OUT.\n"
+		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN]\" (or, in a pod,\n"
+		     "io.containers.trace-syscall/CONTAINER=...), records the syscalls the container\n"
+		     "makes until its init exits, then writes a seccomp profile to OUT.\n"
 		     "\n"
 		     "Options:\n"
 		     "  --profile-dir DIR   profiles are read and written only below DIR\n"
 		     "                      (default %s, created 0700)\n"
+		     "  --seccompprofile    also write OUT as a SeccompProfile resource of the Security\n"
+		     "                      Profiles Operator, to OUT without .json plus .seccompprofile.yaml\n"
 		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
 		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
 		     "  --btf FILE          kernel BTF to use where /sys/kernel/btf/vmlinux is missing\n"
 		     "  --help              show this help\n"
-		     "  --version           show the version\n",
+		     "  --version           show the version\n"
+		     "\n"
+		     "merge writes the union of PROFILEs (same default action) to standard output or\n"
+		     "--output FILE, or with --seccompprofile NAME as a SeccompProfile resource.\n"
+		     "diff prints the syscalls and settings that differ; exit status 0 if none, 1 if\n"
+		     "some, 2 on error.\n",
 		     DEFAULT_PROFILE_DIR);
 }
 
@@ -58,6 +71,7 @@ Options parse_options(int argc, char** argv)
 		{"timeout", required_argument, nullptr, 't'},
 		{"log-file", required_argument, nullptr, 'l'},
 		{"btf", required_argument, nullptr, 'b'},
+		{"seccompprofile", no_argument, nullptr, 's'},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, 'V'},
 		{nullptr, 0, nullptr, 0},
@@ -84,6 +98,9 @@ Options parse_options(int argc, char** argv)
 		case 'b':
 			opts.btf_path = optarg;
 			break;
+		case 's':
+			opts.seccompprofile = true;
+			break;
 		case 'h':
 			usage(stdout);
 			std::exit(0);
@@ -98,6 +115,14 @@ Options parse_options(int argc, char** argv)
 	if (optind != argc)
 		throw Error(std::string("unexpected argument '") + argv[optind] + "'");
 	return opts;
+}
+
+// myapp.json -> myapp.seccompprofile.yaml, beside it.
+std::string resource_path(std::string output)
+{
+	if (output.ends_with(".json"))
+		output.resize(output.size() - 5);
+	return output + ".seccompprofile.yaml";
 }
 
 int run(const Options& opts)
@@ -116,10 +141,13 @@ int run(const Options& opts)
 	if (req.input)
 		base = allowed_syscalls(dir.read(*req.input, kMaxInputProfileBytes));
 	OutputFile output = dir.output(req.output);
+	std::optional<ResourceOutput> resource;
+	if (opts.seccompprofile)
+		resource = ResourceOutput{dir.output(resource_path(req.output)), resource_name(req.output)};
 	Target target = resolve_target(state.pid);
 
 	std::string display = output.display();
-	start_tracer(TraceJob{std::move(target), std::move(output), std::move(base), opts.btf_path},
+	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(base), opts.btf_path},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;
@@ -129,6 +157,11 @@ int run(const Options& opts)
 
 int main(int argc, char** argv)
 {
+	using namespace std::literals;
+	if (argc > 1 && argv[1] == "merge"sv)
+		return merge_command(argc - 1, argv + 1);
+	if (argc > 1 && argv[1] == "diff"sv)
+		return diff_command(argc - 1, argv + 1);
 	try {
 		Options opts = parse_options(argc, argv);
 		logging::open(opts.log_file);

@@ -18,9 +18,6 @@ inline constexpr size_t kMaxInputProfileBytes = 1 << 20;
 // grants nothing but restoring a frame the kernel built.
 std::set<std::string> profile_syscalls(const std::set<std::string>& recorded, const std::set<std::string>& base);
 
-// An allow-list: every syscall in `names` allowed, everything else EPERM.
-std::string render_profile(const std::set<std::string>& names, const std::vector<std::string>& architectures);
-
 // The syscalls an input (if:) profile allows. Refuses anything that is not an
 // allow-list we can extend without changing its meaning: a default action
 // other than a denial, entries with argument conditions or filters, unknown

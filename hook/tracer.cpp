@@ -15,6 +15,8 @@
 #include "node_program.h"
 #include "profile.h"
 #include "recorder.h"
+#include "ruleset.h"
+#include "seccompprofile.h"
 
 namespace {
 
@@ -96,9 +98,15 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
 	std::set<std::string> names = profile_syscalls(resolved.names, job.base_syscalls);
-	job.output.write_atomically(render_profile(names, host_arch_names()));
+	std::vector<std::string> arches = host_arch_names();
+	RuleSet rules = allow_list(names, {arches.begin(), arches.end()});
+	job.output.write_atomically(render_ruleset(rules));
 	logging::info("wrote " + job.output.display() + ": " + std::to_string(names.size()) + " syscalls (" +
 		      std::to_string(resolved.names.size()) + " recorded)");
+	if (job.resource) {
+		job.resource->file.write_atomically(render_seccompprofile(rules, job.resource->name));
+		logging::info("wrote " + job.resource->file.display() + ": SeccompProfile " + job.resource->name);
+	}
 }
 
 // Runs in the child until the container's init is gone or the node asks us

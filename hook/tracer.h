@@ -3,15 +3,23 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "profile_dir.h"
 #include "target.h"
 
+// Where the profile also goes as a SeccompProfile resource, and its name.
+struct ResourceOutput {
+	OutputFile file;
+	std::string name;
+};
+
 struct TraceJob {
 	Target target;
 	OutputFile output;
+	std::optional<ResourceOutput> resource;
 	std::set<std::string> base_syscalls; // from the if: profile
 	std::string btf_path;                // empty: the running kernel's
 };

@@ -1,0 +1,111 @@
+#include <catch2/catch.hpp>
+
+#include "error.h"
+#include "ruleset.h"
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+RuleSet parse(const std::string& json)
+{
+	return parse_ruleset(json, "p.json");
+}
+
+std::string merged(std::initializer_list<std::string> profiles)
+{
+	auto it = profiles.begin();
+	RuleSet all = parse(*it);
+	for (++it; it != profiles.end(); ++it)
+		merge_ruleset(all, parse(*it), "q.json");
+	return render_ruleset(all);
+}
+
+} // namespace
+
+TEST_CASE("merge is the union of names and architectures, sorted", "[ruleset]")
+{
+	std::string a = R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
+		"syscalls":[{"names":["write","read"],"action":"SCMP_ACT_ALLOW","args":[],"comment":"","includes":{},"excludes":{}}]})";
+	std::string b = R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"architectures":["SCMP_ARCH_AARCH64"],
+		"syscalls":[{"name":"close","action":"SCMP_ACT_ALLOW"},{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})";
+	RuleSet all = parse(merged({a, b}));
+	CHECK(all.architectures == std::set<std::string>{"SCMP_ARCH_AARCH64", "SCMP_ARCH_X86_64"});
+	REQUIRE(all.rules.size() == 1);
+	CHECK(all.rules.begin()->second.names == std::set<std::string>{"close", "read", "write"});
+	// Deterministic: input order does not change a byte.
+	CHECK(merged({a, b}) == merged({b, a}));
+	CHECK(merged({a, b}) == merged({b, a, b, a}));
+}
+
+TEST_CASE("merge keeps rules with conditions apart", "[ruleset]")
+{
+	std::string a = R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+		{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":0,"op":"SCMP_CMP_EQ"}]},
+		{"names":["read"],"action":"SCMP_ACT_ALLOW"}]})";
+	std::string b = R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+		{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}]},
+		{"names":["uname"],"action":"SCMP_ACT_ALLOW"}]})";
+	RuleSet all = parse(merged({a, b}));
+	CHECK(all.rules.size() == 3);
+	auto text = merged({a, b});
+	// The plain allow rule comes first.
+	CHECK(text.find("\"read\"") < text.find("personality"));
+}
+
+TEST_CASE("merge refuses different default actions and settings", "[ruleset]")
+{
+	RuleSet errno_list = parse(R"({"defaultAction":"SCMP_ACT_ERRNO"})");
+	CHECK_THROWS_WITH(merge_ruleset(errno_list, parse(R"({"defaultAction":"SCMP_ACT_KILL_PROCESS"})"), "kill.json"),
+			  Contains("kill.json has defaultAction SCMP_ACT_KILL_PROCESS, the profiles before it SCMP_ACT_ERRNO") &&
+				  Contains("different default actions cannot be merged"));
+	CHECK_THROWS_WITH(merge_ruleset(errno_list, parse(R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38})"), "enosys.json"),
+			  Contains("enosys.json has defaultErrnoRet 38, the profiles before it 1"));
+	CHECK_THROWS_WITH(merge_ruleset(errno_list, parse(R"({"defaultAction":"SCMP_ACT_ERRNO","flags":["SECCOMP_FILTER_FLAG_LOG"]})"), "f.json"),
+			  Contains("f.json has flags [\"SECCOMP_FILTER_FLAG_LOG\"], the profiles before it none"));
+}
+
+TEST_CASE("merge refuses a syscall with two unconditional actions", "[ruleset]")
+{
+	RuleSet allow = parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ALLOW"}]})");
+	CHECK_THROWS_WITH(merge_ruleset(allow, parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["uname"],"action":"SCMP_ACT_KILL"}]})"), "k.json"),
+			  Contains("k.json gives uname") && Contains("SCMP_ACT_KILL") && Contains("two actions"));
+}
+
+TEST_CASE("profiles that are not seccomp profiles are refused with where", "[ruleset]")
+{
+	CHECK_THROWS_WITH(parse("{"), Contains("p.json is not valid JSON"));
+	CHECK_THROWS_WITH(parse("[]"), Contains("p.json is not a JSON object"));
+	CHECK_THROWS_WITH(parse("{}"), Contains("p.json has no defaultAction"));
+	CHECK_THROWS_WITH(parse(R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":"x"})"), Contains("architectures is not an array"));
+	CHECK_THROWS_WITH(parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"]}]})"), Contains("p.json's syscalls[0] has no action"));
+	CHECK_THROWS_WITH(parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[1]})"), Contains("p.json's syscalls[0] is not an object"));
+	CHECK_THROWS_WITH(parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"action":"SCMP_ACT_ALLOW"}]})"), Contains("has no names"));
+}
+
+TEST_CASE("diff lists changed settings, architectures and names", "[ruleset]")
+{
+	RuleSet before = parse(R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86"],
+		"syscalls":[{"names":["read","write","uselib"],"action":"SCMP_ACT_ALLOW"}]})");
+	RuleSet after = parse(R"({"defaultAction":"SCMP_ACT_KILL","architectures":["SCMP_ARCH_X86_64"],
+		"syscalls":[{"names":["write","read","clone3"],"action":"SCMP_ACT_ALLOW"},
+			    {"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}]}]})");
+	std::vector<std::string> expected = {
+		"~ defaultAction: SCMP_ACT_ERRNO -> SCMP_ACT_KILL",
+		"~ defaultErrnoRet: 1 -> none",
+		"- architecture SCMP_ARCH_X86",
+		"+ clone3",
+		"+ personality [{\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"op\":\"SCMP_CMP_EQ\",\"value\":8}]}]",
+		"- uselib",
+	};
+	CHECK(diff_rulesets(before, after) == expected);
+	CHECK(diff_rulesets(after, after).empty());
+}
+
+TEST_CASE("formatting alone makes no difference", "[ruleset]")
+{
+	RuleSet ours = parse(render_ruleset(allow_list({"read", "write"}, {"SCMP_ARCH_X86_64"})));
+	RuleSet terse = parse(R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
+		"syscalls":[{"names":["write"],"action":"SCMP_ACT_ALLOW","comment":"w"},{"name":"read","action":"SCMP_ACT_ALLOW","args":null}]})");
+	CHECK(diff_rulesets(ours, terse).empty());
+}
