@@ -70,9 +70,13 @@ teardown_recorder() {
 	WORK=
 }
 
+# With SYSTEM_HOOKS set, podman reads its default hooks dirs, where the
+# package installs the hook, instead of the test's own.
 podman_() {
+	local hooks=(--hooks-dir "$WORK/hooks")
+	[ -z "${SYSTEM_HOOKS:-}" ] || hooks=()
 	podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs \
-		--cgroup-manager cgroupfs --events-backend none --hooks-dir "$WORK/hooks" "$@"
+		--cgroup-manager cgroupfs --events-backend none "${hooks[@]}" "$@"
 }
 
 # run_container [podman run options...] -- COMMAND [ARGS...]

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# The Debian package as a node gets it: built with cpack, installed with
+# dpkg, used by podman from its default hooks dir, removed without a trace.
+# Installs and removes the system's package; puts back one that was there.
+
+load helpers
+
+PKG=oci-seccomp-recorder
+SYSTEM_PROFILES=/var/lib/oci-seccomp-profiles
+
+setup_file() { probe_runtime; }
+
+setup() {
+	setup_recorder
+	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
+	cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$WORK/deb" >"$WORK/cpack.log" ||
+		{ cat "$WORK/cpack.log"; return 1; }
+	DEB=$(echo "$WORK"/deb/"$PKG"_*.deb)
+	[ -f "$DEB" ]
+	WAS_INSTALLED=
+	if dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"; then
+		WAS_INSTALLED=1
+	fi
+	NAME=package-test-$$
+}
+
+teardown() {
+	rm -f "$SYSTEM_PROFILES/$NAME.json"
+	[ -z "$WAS_INSTALLED" ] || dpkg -i "$DEB" >/dev/null
+	teardown_recorder
+}
+
+@test "the .deb holds the hook, its JSON, the man page, CRI-O drop-ins and the profile dir" {
+	contents=$(dpkg-deb -c "$DEB")
+	for path in ./usr/libexec/oci/hooks.d/oci-seccomp-recorder \
+		./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json \
+		./usr/share/man/man1/oci-seccomp-recorder.1.gz \
+		./usr/share/oci-seccomp-recorder/crio/50-oci-seccomp-recorder-runc.conf \
+		./usr/share/oci-seccomp-recorder/crio/50-oci-seccomp-recorder-crun.conf; do
+		grep -q " $path\$" <<<"$contents" || { echo "$path missing from $DEB" >&2; return 1; }
+	done
+	grep -q '^drwx------ root/root .* ./var/lib/oci-seccomp-profiles/$' <<<"$contents"
+	# The JSON names the binary where the package puts it.
+	[ "$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json | jq -r .hook.path)" = \
+		/usr/libexec/oci/hooks.d/oci-seccomp-recorder ]
+	# Depends comes from the binary's own links (dpkg-shlibdeps).
+	depends=$(dpkg-deb -f "$DEB" Depends)
+	echo "Depends: $depends"
+	for lib in libbpf1 libseccomp2 libstdc++6 libc6; do
+		[[ "$depends" == *"$lib "* ]]
+	done
+}
+
+@test "dpkg -i, record through podman's default hooks dir, dpkg -r: nothing of ours remains" {
+	dpkg -i "$DEB"
+	PROFILES=$SYSTEM_PROFILES # what the installed hook uses; our helpers look there
+	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/probe record
+	wait_for_profile "$NAME"
+	assert_has_syscall "$NAME" getitimer
+	assert_has_syscall "$NAME" ioprio_get
+	assert_no_leftovers
+	rm "$SYSTEM_PROFILES/$NAME.json" # collected
+
+	mapfile -t files < <(dpkg -L "$PKG" | while read -r p; do [ -d "$p" ] || echo "$p"; done)
+	[ "${#files[@]}" -ge 5 ]
+	others=$(ls -A "$SYSTEM_PROFILES") # profiles of earlier runs are the user's, not ours
+	dpkg -r "$PKG"
+	for f in "${files[@]}"; do
+		[ ! -e "$f" ] || { echo "$f left after dpkg -r" >&2; return 1; }
+	done
+	if [ -z "$others" ]; then
+		[ ! -e "$SYSTEM_PROFILES" ]
+	else
+		[ "$(ls -A "$SYSTEM_PROFILES")" = "$others" ]
+	fi
+	[ ! -e /run/oci-seccomp-recorder.lock ]
+	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
+	[ "$(our_bpf_objects)" = "progs=0 maps=0 links=0 pins=0" ]
+	# And podman runs annotated containers as if we had never been there.
+	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/true
+	[ ! -e "$SYSTEM_PROFILES/$NAME.json" ]
+}

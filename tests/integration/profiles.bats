@@ -1,0 +1,108 @@
+#!/usr/bin/env bats
+# merge, diff and SeccompProfile output, run as a CI pipeline would run them
+# on profiles collected from nodes.
+
+bats_require_minimum_version 1.5.0 # run --separate-stderr
+load helpers
+
+VALIDATE=$BATS_TEST_DIRNAME/validate.py
+
+setup() {
+	WORK=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/profiles-it.XXXXXX")
+	cd "$WORK"
+	# As a recording writes them, and as an older tool or a person might.
+	jq -n '{defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1, architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		syscalls: [{names: ["read", "write", "uselib"], action: "SCMP_ACT_ALLOW", args: [], comment: "", includes: {}, excludes: {}}]}' >node1.json
+	jq -n '{defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64"],
+		syscalls: [{names: ["openat"], action: "SCMP_ACT_ALLOW"}, {name: "read", action: "SCMP_ACT_ALLOW", comment: "reads"}]}' >node2.json
+	jq -n '{defaultAction: "SCMP_ACT_KILL_PROCESS", syscalls: [{names: ["read"], action: "SCMP_ACT_ALLOW"}]}' >kill.json
+}
+
+teardown() {
+	cd /
+	rm -rf "$WORK"
+}
+
+@test "merge writes the sorted union, the same bytes whatever the order" {
+	run --separate-stderr "$HOOK_BINARY" merge node1.json node2.json
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	echo "$output" >merged.json
+	[ "$(jq -c '.syscalls[0].names' merged.json)" = '["openat","read","uselib","write"]' ]
+	[ "$(jq -c '.architectures' merged.json)" = '["SCMP_ARCH_X86","SCMP_ARCH_X86_64"]' ]
+	[ "$(jq -r '.defaultAction, .defaultErrnoRet' merged.json | tr '\n' ' ')" = "SCMP_ACT_ERRNO 1 " ]
+	"$HOOK_BINARY" merge node2.json node1.json node2.json >again.json
+	cmp merged.json again.json
+	# A merged profile is a profile: it merges and reads back unchanged.
+	"$HOOK_BINARY" merge merged.json >once-more.json
+	cmp merged.json once-more.json
+}
+
+@test "merge --output replaces the file atomically and leaves it alone on error" {
+	echo old >out.json
+	"$HOOK_BINARY" merge --output out.json node1.json node2.json
+	[ "$(jq -c '.syscalls[0].names | length' out.json)" = 4 ]
+	cp out.json before.json
+	run --separate-stderr "$HOOK_BINARY" merge -o out.json node1.json kill.json
+	[ "$status" -eq 1 ]
+	cmp out.json before.json
+	[ -z "$(find . -name '.oci-seccomp-recorder.*')" ] # no temp file left
+}
+
+@test "merge refuses profiles of different default actions with one line" {
+	run --separate-stderr "$HOOK_BINARY" merge node1.json kill.json
+	echo "status=$status stderr=$stderr"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *"kill.json has defaultAction SCMP_ACT_KILL_PROCESS, the profiles before it SCMP_ACT_ERRNO: profiles with different default actions cannot be merged" ]]
+}
+
+@test "merge refuses what is not a profile, naming the file" {
+	for bad in 'not json' '[]' '{"syscalls":[]}' '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"]}]}'; do
+		echo "$bad" >bad.json
+		run --separate-stderr "$HOOK_BINARY" merge node1.json bad.json
+		echo "input=$bad status=$status stderr=$stderr"
+		[ "$status" -eq 1 ]
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == "oci-seccomp-recorder merge: bad.json"* ]]
+	done
+	run --separate-stderr "$HOOK_BINARY" merge missing.json
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"open missing.json: No such file or directory" ]]
+	run --separate-stderr "$HOOK_BINARY" merge
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"no profiles to merge" ]]
+}
+
+@test "diff shows added and removed syscalls; exit 0 same, 1 different, 2 error" {
+	run --separate-stderr "$HOOK_BINARY" diff node1.json node2.json
+	[ "$status" -eq 1 ]
+	# (no defaultErrnoRet is EPERM, 1, for SCMP_ACT_ERRNO: not a difference)
+	[ "$output" = "$(printf '%s\n' '- architecture SCMP_ARCH_X86' '+ openat' '- uselib' '- write')" ]
+	# Formatting, order and comments alone are no difference.
+	jq '.syscalls |= reverse | .architectures |= reverse' node1.json >reordered.json
+	run "$HOOK_BINARY" diff node1.json reordered.json
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	run --separate-stderr "$HOOK_BINARY" diff node1.json missing.json
+	[ "$status" -eq 2 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+}
+
+@test "merge --seccompprofile writes a resource the SeccompProfile CRD accepts" {
+	"$HOOK_BINARY" merge --seccompprofile web-app node1.json node2.json >web-app.yaml
+	"$VALIDATE" seccompprofile web-app.yaml
+	[ "$(/usr/bin/python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); print(d["metadata"]["name"], len(d["spec"]["syscalls"][0]["names"]))' web-app.yaml)" = "web-app 4" ]
+	run --separate-stderr "$HOOK_BINARY" merge --seccompprofile Web_App node1.json
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"'Web_App' is not a resource name"*"'web-app' would be" ]]
+}
+
+@test "the schema check catches a resource the CRD would refuse" {
+	"$HOOK_BINARY" merge --seccompprofile web node1.json >good.yaml
+	sed 's/defaultAction: .*/defaultAction: "SCMP_ACT_BOGUS"/' good.yaml >bad.yaml
+	run "$VALIDATE" seccompprofile bad.yaml
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"spec.defaultAction"* ]]
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""Checks, for the tests, files that cannot be tried for real here.
+
+validate.py seccompprofile FILE   YAML against seccompprofile.schema.json
+validate.py crio FILE             a CRI-O drop-in letting the annotation through
+validate.py pod FILE              a Pod whose trace-syscall keys name its containers
+validate.py daemonset FILE...     the hook's DaemonSet (and the objects beside it)
+
+Prints one line on failure and exits 1.
+"""
+import json
+import os
+import re
+import sys
+import tomllib
+
+import jsonschema
+import yaml
+
+ANNOTATION = "io.containers.trace-syscall"
+VALUE = re.compile(r"^\s*(of:[^;]+|if:[^;]+;\s*of:[^;]+|of:[^;]+;\s*if:[^;]+)\s*$")
+DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+
+
+def fail(msg):
+    print(msg)
+    sys.exit(1)
+
+
+def seccompprofile(path):
+    schema_path = os.path.join(os.path.dirname(__file__), "seccompprofile.schema.json")
+    with open(schema_path) as f:
+        schema = json.load(f)
+    with open(path) as f:
+        doc = yaml.safe_load(f)
+    try:
+        jsonschema.validate(doc, schema)
+    except jsonschema.ValidationError as e:
+        fail(f"{path}: {e.json_path}: {e.message}")
+
+
+def crio(path):
+    with open(path, "rb") as f:
+        conf = tomllib.load(f)
+    runtimes = conf.get("crio", {}).get("runtime", {}).get("runtimes", {})
+    if len(runtimes) != 1:
+        fail(f"{path}: configures {len(runtimes)} runtime handlers, not one")
+    (handler, table), = runtimes.items()
+    if ANNOTATION not in table.get("allowed_annotations", []):
+        fail(f"{path}: runtime handler {handler} does not allow {ANNOTATION}")
+    if set(table) != {"allowed_annotations"} or set(conf) != {"crio"}:
+        fail(f"{path}: sets more than allowed_annotations")
+
+
+def pod(path):
+    with open(path) as f:
+        doc = yaml.safe_load(f)
+    if doc.get("apiVersion") != "v1" or doc.get("kind") != "Pod":
+        fail(f"{path}: not a v1 Pod")
+    names = [c["name"] for c in doc["spec"]["containers"]]
+    keys = {k: v for k, v in doc["metadata"].get("annotations", {}).items() if k.startswith(ANNOTATION)}
+    if not keys:
+        fail(f"{path}: no {ANNOTATION} annotation")
+    for key, value in keys.items():
+        container = key[len(ANNOTATION) + 1:]
+        if key != ANNOTATION and (key[len(ANNOTATION)] != "/" or container not in names):
+            fail(f"{path}: {key} names no container of the pod ({', '.join(names)})")
+        if not VALUE.match(value):
+            fail(f"{path}: {key}: '{value}' is not of:OUT[;if:IN]")
+    outputs = [re.search(r"of:\s*([^;]+)", v).group(1).strip() for v in keys.values()]
+    if len(set(outputs)) != len(outputs):
+        fail(f"{path}: two containers write the same profile")
+
+
+def daemonset(*paths):
+    docs = [d for p in paths for d in yaml.safe_load_all(open(p)) if d]
+    kinds = {d["kind"]: d for d in docs}
+    ds = kinds.get("DaemonSet")
+    if not ds or ds.get("apiVersion") != "apps/v1":
+        fail("no apps/v1 DaemonSet")
+    selector = ds["spec"]["selector"]["matchLabels"]
+    template = ds["spec"]["template"]
+    labels = template["metadata"]["labels"]
+    if any(labels.get(k) != v for k, v in selector.items()):
+        fail("DaemonSet selector does not match its pod template's labels")
+    spec = template["spec"]
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    for c in spec.get("initContainers", []) + spec["containers"]:
+        if not DNS_LABEL.match(c["name"]) or "image" not in c:
+            fail(f"container {c.get('name')}: bad name or no image")
+        for m in c.get("volumeMounts", []):
+            if m["name"] not in volumes:
+                fail(f"container {c['name']} mounts undefined volume {m['name']}")
+    hostpaths = {v["hostPath"]["path"] for v in volumes.values() if "hostPath" in v}
+    if "/var/lib/oci-seccomp-profiles" not in hostpaths:
+        fail("the DaemonSet does not reach the profile directory")
+    ns = ds["metadata"].get("namespace")
+    if ns and ("Namespace" not in kinds or kinds["Namespace"]["metadata"]["name"] != ns):
+        fail(f"namespace {ns} is not created beside the DaemonSet")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        fail(__doc__.strip())
+    {"seccompprofile": seccompprofile, "crio": crio, "pod": pod, "daemonset": daemonset}[sys.argv[1]](*sys.argv[2:])
