@@ -104,3 +104,46 @@ teardown() { teardown_recorder; }
 	[[ "$output" == *"'..' component"* ]]
 	[ ! -e "$WORK/escape.json" ]
 }
+
+@test "in a pod, each container records into the file its name selects" {
+	# What CRI-O gives each container of a pod: all of the pod's annotations,
+	# and the container's name in io.kubernetes.cri-o.Metadata.
+	local pod=(--annotation "$ANNOTATION/web=of:web.json" --annotation "$ANNOTATION/db=of:db.json"
+		--annotation io.kubernetes.cri-o.ContainerType=container)
+	# (podman reads --annotation as CSV: a JSON value is quoted, its quotes doubled)
+	crio_name() { printf '"io.kubernetes.cri-o.Metadata={""name"":""%s"",""attempt"":0}"' "$1"; }
+	run_container --rm "${pod[@]}" --annotation "$(crio_name web)" \
+		-- /bin/probe call sysinfo
+	run_container --rm "${pod[@]}" --annotation "$(crio_name db)" \
+		-- /bin/probe call getcpu
+	# A container the annotations do not name, and the pod's infra container,
+	# are not recorded.
+	run_container --rm "${pod[@]}" --annotation "$(crio_name cache)" \
+		-- /bin/probe call times
+	run_container --rm --annotation "$ANNOTATION=of:infra.json" --annotation io.kubernetes.cri-o.ContainerType=sandbox \
+		-- /bin/probe call times
+	wait_for_profile web
+	wait_for_profile db
+	assert_has_syscall web sysinfo
+	assert_lacks_syscall web getcpu
+	assert_has_syscall db getcpu
+	assert_lacks_syscall db sysinfo
+	assert_no_leftovers
+	[ "$(ls "$PROFILES")" = "$(printf '%s\n' db.json web.json)" ]
+}
+
+@test "--seccompprofile also writes the profile as a SeccompProfile resource" {
+	install_hook '["--seccompprofile"]'
+	run record My_App /bin/probe record
+	[ "$status" -eq 0 ]
+	wait_for_profile My_App
+	wait_until 10 test -f "$PROFILES/My_App.seccompprofile.yaml"
+	"$BATS_TEST_DIRNAME/validate.py" seccompprofile "$PROFILES/My_App.seccompprofile.yaml"
+	# The same syscalls as the JSON profile, under the file's name.
+	resource_names=$(/usr/bin/python3 -c 'import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+print(d["metadata"]["name"])
+print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccompprofile.yaml")
+	[ "$(head -n 1 <<<"$resource_names")" = my-app ]
+	[ "$(tail -n +2 <<<"$resource_names")" = "$(profile_names My_App)" ]
+}
