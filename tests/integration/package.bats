@@ -30,7 +30,7 @@ teardown() {
 	teardown_recorder
 }
 
-@test "the .deb holds the hook, its JSON, the man page, CRI-O drop-ins and the profile dir" {
+@test "the .deb holds the hook (also on PATH), its JSON, the man page, CRI-O drop-ins and the profile dir" {
 	contents=$(dpkg-deb -c "$DEB")
 	for path in ./usr/libexec/oci/hooks.d/oci-seccomp-recorder \
 		./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json \
@@ -40,6 +40,7 @@ teardown() {
 		grep -q " $path\$" <<<"$contents" || { echo "$path missing from $DEB" >&2; return 1; }
 	done
 	grep -q '^drwx------ root/root .* ./var/lib/oci-seccomp-profiles/$' <<<"$contents"
+	grep -q ' ./usr/bin/oci-seccomp-recorder -> ../libexec/oci/hooks.d/oci-seccomp-recorder$' <<<"$contents"
 	# The JSON names the binary where the package puts it.
 	[ "$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json | jq -r .hook.path)" = \
 		/usr/libexec/oci/hooks.d/oci-seccomp-recorder ]

@@ -1,0 +1,70 @@
+#!/usr/bin/env bats
+# What ships beside the binary and cannot all be run here (no cluster, no
+# CRI-O): the man page, the hooks.d JSON, the CRI-O drop-ins, the Kubernetes
+# examples. Each is parsed and checked against what its reader requires.
+
+load helpers
+
+VALIDATE=$BATS_TEST_DIRNAME/validate.py
+
+setup() {
+	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
+	: "${SOURCE_DIR:?SOURCE_DIR must name the source tree (ctest sets it)}"
+	MAN=$BUILD_DIR/packaging/oci-seccomp-recorder.1
+}
+
+@test "the man page renders without a warning" {
+	run groff -man -ww -z -Tutf8 "$MAN"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	! grep -q '@[A-Z_]*@' "$MAN" # every placeholder filled in
+}
+
+@test "the man page and --help name the same options and commands" {
+	help_options=$("$HOOK_BINARY" --help | grep -o -- '--[a-z][a-z-]*' | sort -u)
+	# (up to EXIT STATUS: the examples use podman's options too)
+	man_options=$(groff -man -Tutf8 -P-cbou "$MAN" 2>/dev/null | sed '/^EXIT STATUS/,$d' |
+		grep -o -- '--[a-z][a-z-]*' | sort -u)
+	echo "help: $help_options" | tr '\n' ' '
+	echo
+	echo "man:  $man_options" | tr '\n' ' '
+	[ "$help_options" = "$man_options" ]
+	for command in merge diff; do
+		grep -q "^\.B $command\$" "$MAN"
+		"$HOOK_BINARY" --help | grep -q "oci-seccomp-recorder $command "
+	done
+}
+
+@test "the hooks.d JSON is an OCI hook for prestart that matches both annotation forms" {
+	json=$(sed -e "s|@HOOK_PATH@|/usr/libexec/oci/hooks.d/oci-seccomp-recorder|" \
+		-e "s|@DEFAULT_PROFILE_DIR@|/var/lib/oci-seccomp-profiles|" "$HOOKS_TEMPLATE")
+	[ "$(jq -r .version <<<"$json")" = 1.0.0 ]
+	[ "$(jq -c .stages <<<"$json")" = '["prestart"]' ]
+	[[ "$(jq -r .hook.path <<<"$json")" == /* ]]
+	regex=$(jq -r '.when.annotations | keys[0]' <<<"$json")
+	matches() { /usr/bin/python3 -c 'import re, sys; sys.exit(0 if re.search(sys.argv[1], sys.argv[2]) else 1)' "$regex" "$1"; }
+	matches io.containers.trace-syscall
+	matches io.containers.trace-syscall/web
+	! matches io.containers.trace-syscall/
+	! matches io.containers.trace-syscallx
+	! matches xio.containers.trace-syscall
+}
+
+@test "the CRI-O drop-ins let the annotation through for one runtime handler each" {
+	for conf in "$SOURCE_DIR"/packaging/crio/*.conf; do
+		"$VALIDATE" crio "$conf"
+	done
+	[ "$(ls "$SOURCE_DIR"/packaging/crio/*.conf | wc -l)" -eq 2 ]
+}
+
+@test "the Kubernetes examples are well-formed and consistent" {
+	"$VALIDATE" pod "$SOURCE_DIR/examples/kubernetes/pod.yaml"
+	"$VALIDATE" daemonset "$SOURCE_DIR/examples/kubernetes/daemonset.yaml"
+	shellcheck "$SOURCE_DIR"/examples/kubernetes/*.sh
+	# The checks themselves catch what they are for.
+	sed 's|trace-syscall/sidecar|trace-syscall/sidekick|' "$SOURCE_DIR/examples/kubernetes/pod.yaml" >"$BATS_TEST_TMPDIR/pod.yaml"
+	run "$VALIDATE" pod "$BATS_TEST_TMPDIR/pod.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"sidekick names no container"* ]]
+}
