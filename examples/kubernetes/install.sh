@@ -7,7 +7,10 @@ handler=${CRIO_RUNTIME_HANDLER:-runc}
 case "$handler" in runc | crun) ;; *) echo "install.sh: no drop-in for runtime handler '$handler'" >&2; exit 1 ;; esac
 
 cp /oci-seccomp-recorder.deb /host/var/tmp/oci-seccomp-recorder.deb
-on_node() { nsenter --target 1 --mount --uts --ipc --net -- "$@"; }
+# Into the node's namespaces through its init (NODE_PID: any process of the
+# node's, where PID 1 cannot be entered). Through the node's env, because
+# busybox would run its own applet of a name (dpkg, rm...) before the node's.
+on_node() { nsenter --target "${NODE_PID:-1}" --mount --uts --ipc --net -- /usr/bin/env "$@"; }
 on_node apt-get install -y /var/tmp/oci-seccomp-recorder.deb
 on_node rm -f /var/tmp/oci-seccomp-recorder.deb
 

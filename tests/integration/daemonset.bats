@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# The DaemonSet's image, built from examples/kubernetes/Containerfile and run
+# as the DaemonSet runs it (privileged, host PID namespace, the node's
+# /var/tmp), without a cluster: its init container installs the package on
+# this machine, a container gets recorded through the system's hooks dir, the
+# profiles container reads the profile as collect-profiles.sh does, and the
+# preStop script removes the package. Puts back a package that was there.
+# The scripts enter the node's namespaces through a host process of the
+# test's (NODE_PID): on this kind of machine PID 1 refuses namespace entry
+# even to root on the host.
+
+load helpers
+
+PKG=oci-seccomp-recorder
+SYSTEM_PROFILES=/var/lib/oci-seccomp-profiles
+IMAGE=localhost/oci-seccomp-recorder-installer:test
+
+setup_file() { probe_runtime; }
+
+setup() {
+	setup_recorder
+	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
+	: "${SOURCE_DIR:?SOURCE_DIR must name the source tree (ctest sets it)}"
+	WAS_INSTALLED=
+	if dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"; then
+		WAS_INSTALLED=1
+	fi
+	NAME=daemonset-test-$$
+	# The build context the Containerfile expects: the repository's layout,
+	# with the package freshly built.
+	CONTEXT=$WORK/context
+	mkdir -p "$CONTEXT/build" "$CONTEXT/packaging" "$CONTEXT/examples"
+	cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$CONTEXT/build" >"$WORK/cpack.log" ||
+		{ cat "$WORK/cpack.log"; return 1; }
+	cp -r "$SOURCE_DIR/packaging/crio" "$CONTEXT/packaging/"
+	cp -r "$SOURCE_DIR/examples/kubernetes" "$CONTEXT/examples/"
+	# Its base image, made here as the busybox image is made (every applet
+	# linked in /bin), from Debian's static busybox: no registry.
+	mkdir -p "$WORK/base/bin"
+	cp /bin/busybox "$WORK/base/bin/"
+	for applet in $(busybox --list); do
+		[ -e "$WORK/base/bin/$applet" ] || ln -s busybox "$WORK/base/bin/$applet"
+	done
+	tar -C "$WORK/base" -cf "$WORK/busybox.tar" bin
+	podman_ import "$WORK/busybox.tar" docker.io/library/busybox:1.36 >/dev/null
+	sleep 600 &
+	NODE_PID=$!
+}
+
+teardown() {
+	kill "$NODE_PID" 2>/dev/null || true
+	rm -f "$SYSTEM_PROFILES/$NAME.json"
+	if [ -n "$WAS_INSTALLED" ]; then
+		dpkg -i "$CONTEXT"/build/"$PKG"_*.deb >/dev/null
+	elif dpkg-query -W "$PKG" >/dev/null 2>&1; then
+		dpkg -r "$PKG" >/dev/null
+	fi
+	teardown_recorder
+}
+
+# As the DaemonSet's pod spec runs its containers.
+run_daemonset_container() {
+	podman_ run --rm --runtime "$RUNTIME" --network none --privileged --pid host -e NODE_PID="$NODE_PID" \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+}
+
+@test "the DaemonSet's image installs, serves profiles from and removes the hook" {
+	podman_ build --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT"
+
+	# init container "install"
+	run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=runc "$IMAGE" /install.sh
+	dpkg-query -W -f '${Status}' "$PKG" | grep -q "install ok installed"
+	[ ! -e /var/tmp/oci-seccomp-recorder.deb ]
+
+	# a workload annotated for recording, through the system's hooks dir
+	PROFILES=$SYSTEM_PROFILES
+	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/probe record
+	wait_for_profile "$NAME"
+	assert_has_syscall "$NAME" getitimer
+
+	# container "profiles", read as collect-profiles.sh reads it
+	mkdir "$WORK/collected"
+	run_daemonset_container -v "$SYSTEM_PROFILES:/profiles:ro" "$IMAGE" tar -C /profiles -cf - . |
+		tar -C "$WORK/collected" -xf -
+	cmp "$WORK/collected/$NAME.json" "$SYSTEM_PROFILES/$NAME.json"
+	"$HOOK_BINARY" merge --output "$WORK/merged.json" "$WORK/collected/$NAME.json"
+	"$HOOK_BINARY" diff "$WORK/merged.json" "$SYSTEM_PROFILES/$NAME.json"
+
+	# preStop
+	run_daemonset_container "$IMAGE" /uninstall.sh
+	! dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"
+	[ ! -e /usr/libexec/oci/hooks.d/oci-seccomp-recorder ]
+	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
+}
+
+@test "install.sh refuses a runtime handler it has no drop-in for" {
+	podman_ build --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
+	run run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=kata "$IMAGE" /install.sh
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no drop-in for runtime handler 'kata'"* ]]
+	! dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed" || [ -n "$WAS_INSTALLED" ]
+}
