@@ -33,7 +33,7 @@ TEST_CASE("a recorded allow-list becomes a SeccompProfile", "[seccompprofile]")
 		      "    - \"write\"\n");
 }
 
-TEST_CASE("argument conditions carry over; what the resource cannot say is refused", "[seccompprofile]")
+TEST_CASE("argument conditions carry over, what the resource cannot say is refused", "[seccompprofile]")
 {
 	auto rules = parse_ruleset(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
 		{"names":["personality"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":8,"op":"SCMP_CMP_EQ"}]}]})", "p");
