@@ -17,20 +17,22 @@
 namespace {
 
 // Far above any real profile (Docker's default is 25 KiB).
-constexpr std::streamsize kMaxProfileBytes = 64 << 20;
+constexpr size_t kMaxProfileBytes = 64 << 20;
 
 RuleSet read_ruleset(const std::string& path)
 {
 	std::ifstream in(path, std::ios::binary);
 	if (!in)
 		throw_errno("open " + path);
-	std::string text(kMaxProfileBytes + 1, '\0');
-	in.read(text.data(), static_cast<std::streamsize>(text.size()));
+	std::string text;
+	char chunk[1 << 16];
+	while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) {
+		text.append(chunk, static_cast<size_t>(in.gcount()));
+		if (text.size() > kMaxProfileBytes)
+			throw Error(path + " is larger than " + std::to_string(kMaxProfileBytes) + " bytes");
+	}
 	if (in.bad())
 		throw_errno("read " + path);
-	if (in.gcount() > kMaxProfileBytes)
-		throw Error(path + " is larger than " + std::to_string(kMaxProfileBytes) + " bytes");
-	text.resize(static_cast<size_t>(in.gcount()));
 	return parse_ruleset(text, path);
 }
 

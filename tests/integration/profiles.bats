@@ -67,6 +67,10 @@ teardown() {
 		[ "${#stderr_lines[@]}" -eq 1 ]
 		[[ "$stderr" == "oci-seccomp-recorder merge: bad.json"* ]]
 	done
+	head -c $((64 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >huge.json
+	run --separate-stderr "$HOOK_BINARY" merge huge.json
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"huge.json is larger than 67108864 bytes" ]]
 	run --separate-stderr "$HOOK_BINARY" merge missing.json
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"open missing.json: No such file or directory" ]]
