@@ -1,8 +1,10 @@
-// Owning file descriptor.
+// Owning file descriptor, and writing all of a buffer to one.
 #pragma once
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <string_view>
 #include <utility>
 
 class UniqueFd {
@@ -32,3 +34,21 @@ public:
 private:
 	int fd_ = -1;
 };
+
+// Writes all of `data`, through short writes and EINTR. False, with errno
+// set, if the fd takes no more.
+inline bool write_all(int fd, std::string_view data)
+{
+	while (!data.empty()) {
+		ssize_t n = ::write(fd, data.data(), data.size());
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
+		data.remove_prefix(static_cast<size_t>(n));
+	}
+	return true;
+}

@@ -15,30 +15,17 @@ namespace {
 UniqueFd log_fd;
 bool to_stderr = true;
 
-void write_all(int fd, const std::string& s)
-{
-	size_t off = 0;
-	while (off < s.size()) {
-		ssize_t n = ::write(fd, s.data() + off, s.size() - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return; // logging must never take the hook down
-		off += static_cast<size_t>(n);
-	}
-}
-
 void emit(int priority, const char* level, const std::string& msg)
 {
 	::syslog(priority, "%s", msg.c_str());
 	if (to_stderr)
-		write_all(STDERR_FILENO, "oci-seccomp-recorder: " + msg + "\n");
+		(void)write_all(STDERR_FILENO, "oci-seccomp-recorder: " + msg + "\n"); // logging never fails the hook
 	if (log_fd) {
 		char stamp[32];
 		std::time_t now = std::time(nullptr);
 		std::tm tm{};
 		std::strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", ::gmtime_r(&now, &tm));
-		write_all(log_fd.get(), std::string(stamp) + "Z [" + std::to_string(::getpid()) + "] " +
+		(void)write_all(log_fd.get(), std::string(stamp) + "Z [" + std::to_string(::getpid()) + "] " +
 						level + ": " + msg + "\n");
 	}
 }

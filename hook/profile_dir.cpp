@@ -28,19 +28,6 @@ std::string describe_type(mode_t mode)
 	return "not a regular file";
 }
 
-void write_all(int fd, const std::string& data, const std::string& what)
-{
-	size_t off = 0;
-	while (off < data.size()) {
-		ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			throw_errno("write " + what);
-		off += static_cast<size_t>(n);
-	}
-}
-
 } // namespace
 
 ProfileDir::ProfileDir(std::string path) : path_(std::move(path))
@@ -168,7 +155,8 @@ void OutputFile::write_atomically(const std::string& data) const
 	try {
 		if (::fchmod(fd.get(), 0644) < 0) // whatever the umask
 			throw_errno("chmod temp file for " + display_);
-		write_all(fd.get(), data, "temp file for " + display_);
+		if (!write_all(fd.get(), data))
+			throw_errno("write temp file for " + display_);
 		if (::fsync(fd.get()) < 0)
 			throw_errno("fsync temp file for " + display_);
 		if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name_.c_str()) < 0)
