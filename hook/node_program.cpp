@@ -33,6 +33,7 @@ namespace {
 constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
+// What is pinned: every map and program of the object (its .rodata aside).
 constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen"};
 constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exit"};
 
@@ -131,21 +132,22 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 
 	make_dir(dir);
 	try {
-		bpf_map* maps[] = {skel->maps.pidns, skel->maps.targets, skel->maps.members, skel->maps.slots,
-				   skel->maps.seen};
-		for (bpf_map* map : maps)
-			check(bpf_map__pin(map, (dir + "/" + bpf_map__name(map)).c_str()),
-			      "pin BPF map " + std::string(bpf_map__name(map)));
-		bpf_program* progs[] = {skel->progs.on_sys_enter, skel->progs.on_process_fork,
-					skel->progs.on_process_exit};
-		for (bpf_program* prog : progs) {
-			std::string name = bpf_program__name(prog);
-			check(bpf_program__pin(prog, (dir + "/" + name).c_str()), "pin BPF program " + name);
+		for (const char* name : kMaps) {
+			bpf_map* map = bpf_object__find_map_by_name(skel->obj, name);
+			if (!map)
+				throw Error(std::string("BPF recorder has no map ") + name);
+			check(bpf_map__pin(map, (dir + "/" + name).c_str()), std::string("pin BPF map ") + name);
+		}
+		for (const char* name : kProgs) {
+			bpf_program* prog = bpf_object__find_program_by_name(skel->obj, name);
+			if (!prog)
+				throw Error(std::string("BPF recorder has no program ") + name);
+			check(bpf_program__pin(prog, (dir + "/" + name).c_str()), std::string("pin BPF program ") + name);
 			int link = bpf_raw_tracepoint_open(nullptr, bpf_program__fd(prog));
 			if (link < 0)
-				check(-errno, "attach BPF program " + name);
+				check(-errno, std::string("attach BPF program ") + name);
 			UniqueFd owned(link);
-			check(bpf_obj_pin(link, (dir + "/link_" + name).c_str()), "pin BPF link " + name);
+			check(bpf_obj_pin(link, (dir + "/link_" + name).c_str()), std::string("pin BPF link ") + name);
 		}
 	} catch (...) {
 		remove_pins(dir);
