@@ -91,9 +91,12 @@ int merge_command(int argc, char** argv)
 		RuleSet all = read_ruleset(argv[optind]);
 		for (int i = optind + 1; i < argc; ++i)
 			merge_ruleset(all, read_ruleset(argv[i]), argv[i]);
-		if (resource && resource_name(*resource) != *resource)
-			throw Error("'" + *resource + "' is not a resource name (a-z, 0-9 and '-'): '" +
-				    resource_name(*resource) + "' would be");
+		if (resource) {
+			std::string valid = resource_name(*resource);
+			if (valid != *resource)
+				throw Error("'" + *resource + "' is not a resource name (a-z, 0-9 and '-'): '" + valid +
+					    "' would be");
+		}
 		write_output(output, resource ? render_seccompprofile(all, *resource) : render_ruleset(all));
 		return 0;
 	});

@@ -29,6 +29,23 @@ std::string text_or_none(const json& settings, const std::string& key)
 	return it == settings.end() ? "none" : text(*it);
 }
 
+// The top-level keys either profile has.
+std::set<std::string> setting_keys(const RuleSet& a, const RuleSet& b)
+{
+	std::set<std::string> keys;
+	for (const json* settings : {&a.settings, &b.settings})
+		for (const auto& item : settings->items())
+			keys.insert(item.key());
+	return keys;
+}
+
+// The rule a recording writes: allowed, whatever the arguments.
+const json& plain_allow()
+{
+	static const json conditions = {{"action", "SCMP_ACT_ALLOW"}};
+	return conditions;
+}
+
 std::set<std::string> entry_names(const json& e, const std::string& where)
 {
 	std::set<std::string> names;
@@ -62,9 +79,7 @@ std::vector<const Rule*> ordered_rules(const RuleSet& rules)
 	std::vector<const Rule*> out;
 	for (const auto& [key, rule] : rules.rules)
 		out.push_back(&rule);
-	std::stable_partition(out.begin(), out.end(), [](const Rule* r) {
-		return r->conditions == json{{"action", "SCMP_ACT_ALLOW"}};
-	});
+	std::stable_partition(out.begin(), out.end(), [](const Rule* r) { return r->conditions == plain_allow(); });
 	return out;
 }
 
@@ -135,17 +150,14 @@ RuleSet allow_list(const std::set<std::string>& names, const std::set<std::strin
 	RuleSet rules;
 	rules.settings = {{"defaultAction", kErrno}, {"defaultErrnoRet", kEperm}};
 	rules.architectures = architectures;
-	add_rule(rules, {{"action", "SCMP_ACT_ALLOW"}}, names);
+	add_rule(rules, plain_allow(), names);
 	return rules;
 }
 
 void merge_ruleset(RuleSet& into, const RuleSet& from, const std::string& from_what)
 {
 	if (into.settings != from.settings) {
-		std::set<std::string> keys;
-		for (const auto& s : {into.settings, from.settings})
-			for (const auto& item : s.items())
-				keys.insert(item.key());
+		std::set<std::string> keys = setting_keys(into, from);
 		std::vector<std::string> ordered(keys.begin(), keys.end());
 		std::stable_partition(ordered.begin(), ordered.end(), [](const std::string& k) { return k == "defaultAction"; });
 		for (const std::string& key : ordered) {
@@ -205,11 +217,7 @@ std::string render_ruleset(const RuleSet& rules)
 std::vector<std::string> diff_rulesets(const RuleSet& before, const RuleSet& after)
 {
 	std::vector<std::string> lines;
-	std::set<std::string> keys;
-	for (const auto& s : {before.settings, after.settings})
-		for (const auto& item : s.items())
-			keys.insert(item.key());
-	for (const std::string& key : keys) {
+	for (const std::string& key : setting_keys(before, after)) {
 		std::string was = text_or_none(before.settings, key), now = text_or_none(after.settings, key);
 		if (was != now)
 			lines.push_back("~ " + key + ": " + was + " -> " + now);
@@ -226,7 +234,7 @@ std::vector<std::string> diff_rulesets(const RuleSet& before, const RuleSet& aft
 	auto collect = [&changes](const RuleSet& from, const RuleSet& against, char sign) {
 		for (const auto& [key, rule] : from.rules) {
 			auto other = against.rules.find(key);
-			std::string suffix = rule.conditions == json{{"action", "SCMP_ACT_ALLOW"}} ? "" : " [" + key + "]";
+			std::string suffix = rule.conditions == plain_allow() ? "" : " [" + key + "]";
 			for (const std::string& name : rule.names)
 				if (other == against.rules.end() || !other->second.names.count(name))
 					changes.emplace_back(name, sign, suffix);
