@@ -11,27 +11,19 @@
 
 load helpers
 
-PKG=oci-seccomp-recorder
-SYSTEM_PROFILES=/var/lib/oci-seccomp-profiles
 IMAGE=localhost/oci-seccomp-recorder-installer:test
 
 setup_file() { probe_runtime; }
 
 setup() {
 	setup_recorder
-	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
 	: "${SOURCE_DIR:?SOURCE_DIR must name the source tree (ctest sets it)}"
-	WAS_INSTALLED=
-	if dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"; then
-		WAS_INSTALLED=1
-	fi
 	NAME=daemonset-test-$$
 	# The build context the Containerfile expects: the repository's layout,
 	# with the package freshly built.
 	CONTEXT=$WORK/context
-	mkdir -p "$CONTEXT/build" "$CONTEXT/packaging" "$CONTEXT/examples"
-	cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$CONTEXT/build" >"$WORK/cpack.log" ||
-		{ cat "$WORK/cpack.log"; return 1; }
+	mkdir -p "$CONTEXT/packaging" "$CONTEXT/examples"
+	build_package "$CONTEXT/build"
 	cp -r "$SOURCE_DIR/packaging/crio" "$CONTEXT/packaging/"
 	cp -r "$SOURCE_DIR/examples/kubernetes" "$CONTEXT/examples/"
 	# Its base image, made here as the busybox image is made (every applet
@@ -50,11 +42,7 @@ setup() {
 teardown() {
 	kill "$NODE_PID" 2>/dev/null || true
 	rm -f "$SYSTEM_PROFILES/$NAME.json"
-	if [ -n "$WAS_INSTALLED" ]; then
-		dpkg -i "$CONTEXT"/build/"$PKG"_*.deb >/dev/null
-	elif dpkg-query -W "$PKG" >/dev/null 2>&1; then
-		dpkg -r "$PKG" >/dev/null
-	fi
+	restore_package
 	teardown_recorder
 }
 
@@ -69,7 +57,7 @@ run_daemonset_container() {
 
 	# init container "install"
 	run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=runc "$IMAGE" /install.sh
-	dpkg-query -W -f '${Status}' "$PKG" | grep -q "install ok installed"
+	package_installed
 	[ ! -e /var/tmp/oci-seccomp-recorder.deb ]
 
 	# a workload annotated for recording, through the system's hooks dir
@@ -88,7 +76,7 @@ run_daemonset_container() {
 
 	# preStop
 	run_daemonset_container "$IMAGE" /uninstall.sh
-	! dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"
+	! package_installed
 	[ ! -e /usr/libexec/oci/hooks.d/oci-seccomp-recorder ]
 	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
 }
@@ -98,5 +86,5 @@ run_daemonset_container() {
 	run run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=kata "$IMAGE" /install.sh
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"no drop-in for runtime handler 'kata'"* ]]
-	! dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed" || [ -n "$WAS_INSTALLED" ]
+	! package_installed || [ -n "$WAS_INSTALLED" ]
 }

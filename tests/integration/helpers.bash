@@ -205,3 +205,36 @@ state_json() {
 tree_listing() {
 	find "$WORK" -path "$HOOK_LOG" -prune -o -printf '%p %y %s\n' | sort
 }
+
+# --- the system's package, for the tests that install it -------------------
+
+PKG=oci-seccomp-recorder
+SYSTEM_PROFILES=/var/lib/oci-seccomp-profiles
+
+package_installed() {
+	dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"
+}
+
+# build_package DIR: cpack's .deb of the build tree, in DIR; its path in DEB.
+# Notes whether the package is installed now, for restore_package.
+build_package() {
+	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
+	cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$1" >"$WORK/cpack.log" ||
+		{ cat "$WORK/cpack.log"; return 1; }
+	DEB=$(echo "$1"/"$PKG"_*.deb)
+	[ -f "$DEB" ]
+	WAS_INSTALLED=
+	if package_installed; then
+		WAS_INSTALLED=1
+	fi
+}
+
+# The package as it was before build_package: put back (from this build) if
+# it was installed, removed if a test left it installed.
+restore_package() {
+	if [ -n "${WAS_INSTALLED:-}" ]; then
+		dpkg -i "$DEB" >/dev/null
+	elif package_installed; then
+		dpkg -r "$PKG" >/dev/null
+	fi
+}

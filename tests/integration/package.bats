@@ -5,28 +5,17 @@
 
 load helpers
 
-PKG=oci-seccomp-recorder
-SYSTEM_PROFILES=/var/lib/oci-seccomp-profiles
-
 setup_file() { probe_runtime; }
 
 setup() {
 	setup_recorder
-	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
-	cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$WORK/deb" >"$WORK/cpack.log" ||
-		{ cat "$WORK/cpack.log"; return 1; }
-	DEB=$(echo "$WORK"/deb/"$PKG"_*.deb)
-	[ -f "$DEB" ]
-	WAS_INSTALLED=
-	if dpkg-query -W -f '${Status}' "$PKG" 2>/dev/null | grep -q "install ok installed"; then
-		WAS_INSTALLED=1
-	fi
+	build_package "$WORK/deb"
 	NAME=package-test-$$
 }
 
 teardown() {
 	rm -f "$SYSTEM_PROFILES/$NAME.json"
-	[ -z "$WAS_INSTALLED" ] || dpkg -i "$DEB" >/dev/null
+	restore_package
 	teardown_recorder
 }
 
