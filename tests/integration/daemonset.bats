@@ -40,8 +40,8 @@ setup() {
 }
 
 teardown() {
-	kill "$NODE_PID" 2>/dev/null || true
-	rm -f "$SYSTEM_PROFILES/$NAME.json"
+	[ -z "${NODE_PID:-}" ] || kill "$NODE_PID" 2>/dev/null || true
+	[ -z "${NAME:-}" ] || rm -f "$SYSTEM_PROFILES/$NAME.json"
 	restore_package
 	teardown_recorder
 }
@@ -86,5 +86,5 @@ run_daemonset_container() {
 	run run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=kata "$IMAGE" /install.sh
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"no drop-in for runtime handler 'kata'"* ]]
-	! package_installed || [ -n "$WAS_INSTALLED" ]
+	! package_installed || [ -n "$SAVED_DEB" ]
 }

@@ -216,24 +216,32 @@ package_installed() {
 }
 
 # build_package DIR: cpack's .deb of the build tree, in DIR; its path in DEB.
-# Notes whether the package is installed now, for restore_package.
+# Saves the system's package as it is now (dpkg-repack of the installed
+# files), for restore_package.
 build_package() {
 	: "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}"
 	cpack -G DEB --config "$BUILD_DIR/CPackConfig.cmake" -B "$1" >"$WORK/cpack.log" ||
 		{ cat "$WORK/cpack.log"; return 1; }
 	DEB=$(echo "$1"/"$PKG"_*.deb)
 	[ -f "$DEB" ]
-	WAS_INSTALLED=
+	SAVED_DEB=
 	if package_installed; then
-		WAS_INSTALLED=1
+		mkdir "$WORK/saved"
+		(cd "$WORK/saved" && dpkg-repack "$PKG") >"$WORK/repack.log" 2>&1 ||
+			{ cat "$WORK/repack.log"; return 1; }
+		SAVED_DEB=$(echo "$WORK/saved/$PKG"_*.deb)
+		[ -f "$SAVED_DEB" ]
 	fi
+	PACKAGE_SAVED=1
 }
 
-# The package as it was before build_package: put back (from this build) if
-# it was installed, removed if a test left it installed.
+# The system's package as build_package found it: the saved one put back
+# unchanged, or none. A test that never got that far (its setup skipped or
+# failed first) changed nothing, so there is nothing to undo.
 restore_package() {
-	if [ -n "${WAS_INSTALLED:-}" ]; then
-		dpkg -i "$DEB" >/dev/null
+	[ -n "${PACKAGE_SAVED:-}" ] || return 0
+	if [ -n "$SAVED_DEB" ]; then
+		dpkg -i "$SAVED_DEB" >/dev/null
 	elif package_installed; then
 		dpkg -r "$PKG" >/dev/null
 	fi

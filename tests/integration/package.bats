@@ -14,7 +14,7 @@ setup() {
 }
 
 teardown() {
-	rm -f "$SYSTEM_PROFILES/$NAME.json"
+	[ -z "${NAME:-}" ] || rm -f "$SYSTEM_PROFILES/$NAME.json"
 	restore_package
 	teardown_recorder
 }

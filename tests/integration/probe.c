@@ -8,8 +8,9 @@
  *   probe call NAME   one of the harmless syscalls in `calls` below
  *   probe swarm    200 threads (sched_getscheduler; the last one times)
  *                  and 1000 forked children (getsid; the last one alarm)
- *   probe int80    sgetmask through the 32-bit entry (i386 number 68,
- *                  which is msgget on x86_64)
+ *   probe int80 [NAME]   a syscall through the 32-bit entry: sgetmask
+ *                  (i386 68, msgget on x86_64), or getpgrp (i386 65,
+ *                  semop on x86_64)
  *
  * Output is the same on every run, so a run under the recorded profile can be
  * compared with the recorded one. */
@@ -104,15 +105,26 @@ static int swarm(void)
 	return 0;
 }
 
-static int int80(void)
+static int int80(const char *name)
 {
 #if defined(__x86_64__)
+	long nr;
+	if (!strcmp(name, "sgetmask"))
+		nr = 68;
+	else if (!strcmp(name, "getpgrp"))
+		nr = 65;
+	else {
+		fprintf(stderr, "probe: no 32-bit call %s\n", name);
+		return 2;
+	}
 	long rc;
 	/* The 32-bit entry clobbers r8-r11 on current kernels. */
-	__asm__ volatile("int $0x80" : "=a"(rc) : "a"(68L) : "memory", "r8", "r9", "r10", "r11");
-	printf("int80: sgetmask %ld\n", rc);
+	__asm__ volatile("int $0x80" : "=a"(rc) : "a"(nr) : "memory", "r8", "r9", "r10", "r11");
+	/* The raw entry returns -errno. */
+	printf("int80: %s %s\n", name, rc < 0 && rc > -4096 ? strerror((int)-rc) : "ok");
 	return 0;
 #else
+	(void)name;
 	fprintf(stderr, "probe: int80 is x86_64 only\n");
 	return 2;
 #endif
@@ -124,10 +136,10 @@ int main(int argc, char **argv)
 		return call(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "swarm"))
 		return swarm();
-	if (argc == 2 && !strcmp(argv[1], "int80"))
-		return int80();
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "int80"))
+		return int80(argc == 3 ? argv[2] : "sgetmask");
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra|swarm|int80|call NAME\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|int80 [NAME]|call NAME\n");
 		return 2;
 	}
 	struct itimerval it;

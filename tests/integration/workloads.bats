@@ -108,12 +108,28 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	[ -z "$missing" ] || { echo "not recorded: $missing"; return 1; }
 }
 
-@test "32-bit syscalls are recorded under their i386 names" {
+@test "32-bit syscalls are recorded under their i386 names, and only they are allowed" {
 	[ "$(uname -m)" = x86_64 ] || skip "int 0x80 is an x86_64 test"
 	"$PROBE_BINARY" int80 >/dev/null 2>&1 || skip "this kernel does not run 32-bit syscalls (int 0x80 faults)"
-	run record compat /bin/probe int80
+	# Unconfined: podman's default profile denies i386 sgetmask before sys_enter.
+	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:compat.json" -- \
+		/bin/probe int80 sgetmask
 	[ "$status" -eq 0 ]
+	[ "$output" = "int80: sgetmask ok" ]
 	wait_for_profile compat
 	assert_has_syscall compat sgetmask # i386 68
 	assert_lacks_syscall compat msgget # what 68 is on x86_64
+	assert_lacks_syscall compat getpgrp
+	jq -e '.architectures | index("SCMP_ARCH_X86")' "$PROFILES/compat.json"
+
+	# Replayed under its profile: the recorded 32-bit call is allowed...
+	run run_container --rm --security-opt "seccomp=$PROFILES/compat.json" -- /bin/probe int80 sgetmask
+	[ "$status" -eq 0 ]
+	[ "$output" = "int80: sgetmask ok" ]
+	# ...and one it never made is refused, though it runs unconfined.
+	run run_container --rm --security-opt seccomp=unconfined -- /bin/probe int80 getpgrp
+	[ "$output" = "int80: getpgrp ok" ]
+	run run_container --rm --security-opt "seccomp=$PROFILES/compat.json" -- /bin/probe int80 getpgrp
+	[ "$status" -eq 0 ]
+	[ "$output" = "int80: getpgrp Operation not permitted" ]
 }
