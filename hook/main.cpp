@@ -137,17 +137,21 @@ int run(const Options& opts)
 	Request req = parse_annotation(annotation->value);
 
 	ProfileDir dir(opts.profile_dir);
-	std::set<std::string> base;
+	std::optional<InputProfile> input;
 	if (req.input)
-		base = allowed_syscalls(dir.read(*req.input, kMaxInputProfileBytes));
+		input = parse_input_profile(dir.read(*req.input, kMaxInputProfileBytes));
 	OutputFile output = dir.output(req.output);
 	std::optional<ResourceOutput> resource;
-	if (opts.seccompprofile)
+	if (opts.seccompprofile) {
 		resource = ResourceOutput{dir.output(resource_path(req.output)), resource_name(req.output)};
+		// Refused now, not after the recording: what the input has, the output has.
+		if (input)
+			render_seccompprofile(input->rules, resource->name);
+	}
 	Target target = resolve_target(state.pid);
 
 	std::string display = output.display();
-	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(base), opts.btf_path},
+	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(input), opts.btf_path},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;

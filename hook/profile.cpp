@@ -1,41 +1,93 @@
 #include "profile.h"
 
 #include "error.h"
-#include "ruleset.h"
 #include "syscalls.h"
 
-std::set<std::string> profile_syscalls(const std::set<std::string>& recorded, const std::set<std::string>& base)
+using nlohmann::ordered_json;
+
+namespace {
+
+enum class Decision { kNone, kAllowed, kConditional, kDenied };
+
+// How the input decides `name`: not at all, allows it outright, allows it
+// only under conditions, or names it but never allows it.
+Decision decision(const RuleSet& input, const std::string& name)
 {
-	std::set<std::string> names = base;
-	names.insert(recorded.begin(), recorded.end());
-	for (const char* name : {"rt_sigreturn", "sigreturn"})
-		if (is_known_syscall(name))
-			names.insert(name);
-	return names;
+	bool named = false, allowed_sometimes = false;
+	for (const auto& [key, rule] : input.rules) {
+		if (!rule.names.count(name))
+			continue;
+		named = true;
+		if (rule.allows() && rule.unconditional())
+			return Decision::kAllowed;
+		allowed_sometimes = allowed_sometimes || rule.allows();
+	}
+	if (!named)
+		return Decision::kNone;
+	return allowed_sometimes ? Decision::kConditional : Decision::kDenied;
 }
 
-std::set<std::string> allowed_syscalls(std::string_view text)
+ordered_json empty_allow_list()
+{
+	return {{"defaultAction", "SCMP_ACT_ERRNO"}, {"defaultErrnoRet", 1}, {"architectures", ordered_json::array()},
+		{"syscalls", ordered_json::array()}};
+}
+
+} // namespace
+
+InputProfile parse_input_profile(std::string_view text)
 {
 	if (text.size() > kMaxInputProfileBytes)
 		throw Error("input profile is larger than " + std::to_string(kMaxInputProfileBytes) + " bytes");
-	RuleSet rules = parse_ruleset(text, "input profile");
-	std::string def = rules.settings.at("defaultAction");
+	InputProfile input{{}, parse_ruleset(text, "input profile")};
+	std::string def = input.rules.settings.at("defaultAction");
 	if (def == "SCMP_ACT_ALLOW" || def == "SCMP_ACT_LOG")
 		throw Error("input profile's defaultAction " + def + " allows by default: it is not an allow-list");
+	input.json = ordered_json::parse(text);
+	return input;
+}
 
-	std::set<std::string> names;
-	for (const auto& [key, rule] : rules.rules) {
-		std::string where = "input profile's rule " + key;
-		if (rule.conditions.at("action") != "SCMP_ACT_ALLOW")
-			throw Error(where + " is not an SCMP_ACT_ALLOW entry");
-		for (const char* condition : {"args", "includes", "excludes"})
-			if (rule.conditions.contains(condition))
-				throw Error(where + " has " + condition + " conditions, which cannot be merged");
-		for (const std::string& name : rule.names) {
-			if (!is_known_syscall(name))
-				throw Error("input profile names unknown syscall '" + name + "'");
-			names.insert(name);
+RecordedProfile build_profile(const InputProfile* input, const std::set<std::string>& recorded,
+			      const std::vector<std::string>& host_arches)
+{
+	RecordedProfile out;
+	ordered_json profile = input ? input->json : empty_allow_list();
+	static const RuleSet nothing;
+	const RuleSet& decided = input ? input->rules : nothing;
+
+	for (const std::string& name : recorded) {
+		switch (decision(decided, name)) {
+		case Decision::kNone:
+			out.added.insert(name);
+			break;
+		case Decision::kConditional:
+			out.conditional.insert(name);
+			break;
+		case Decision::kDenied:
+			out.denied.insert(name);
+			break;
+		case Decision::kAllowed:
+			break;
 		}
 	}
-	return names;
+	for (const char* name : {"rt_sigreturn", "sigreturn"})
+		if (is_known_syscall(name) && decision(decided, name) == Decision::kNone)
+			out.added.insert(name);
+
+	// An engine refuses a profile with both architectures and archMap.
+	auto arch_map = profile.find("archMap");
+	if (arch_map == profile.end() || arch_map->is_null() || arch_map->empty()) {
+		std::set<std::string> arches = decided.architectures;
+		arches.insert(host_arches.begin(), host_arches.end());
+		profile["architectures"] = arches;
+	}
+	ordered_json& rules = profile["syscalls"];
+	if (rules.is_null())
+		rules = ordered_json::array();
+	if (!out.added.empty())
+		rules.push_back({{"names", out.added}, {"action", "SCMP_ACT_ALLOW"}, {"args", ordered_json::array()},
+				 {"comment", ""}, {"includes", ordered_json::object()}, {"excludes", ordered_json::object()}});
+	out.text = profile.dump(2) + "\n";
+	out.rules = parse_ruleset(out.text, "recorded profile");
+	return out;
 }

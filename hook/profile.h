@@ -1,25 +1,49 @@
-// Seccomp profiles in the JSON form podman, docker, CRI-O and Kubernetes'
-// localhost/ profiles read.
+// The profile a recording writes: its if: profile (or an empty allow-list)
+// kept as it is, plus one rule allowing what was recorded and that profile
+// does not decide.
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ruleset.h"
+
 inline constexpr size_t kMaxInputProfileBytes = 1 << 20;
 
-// What a recorded profile allows: the recorded syscalls, the input profile's,
-// and the signal-return syscalls of every host ABI. Those are never left to
-// chance: a handler runs during recording only if a signal happens to arrive
-// (runc's Go runtime preempts with signals after its seccomp filter is in),
-// denying its return kills the process instead of failing a call, and it
-// grants nothing but restoring a frame the kernel built.
-std::set<std::string> profile_syscalls(const std::set<std::string>& recorded, const std::set<std::string>& base);
+// An if: profile: any profile the runtimes accept whose default action denies.
+struct InputProfile {
+	nlohmann::ordered_json json; // as written: every key, rule and comment, in order
+	RuleSet rules;               // what it decides, for classifying recorded syscalls
+};
 
-// The syscalls an input (if:) profile allows. Refuses anything that is not an
-// allow-list we can extend without changing its meaning: a default action
-// other than a denial, entries with argument conditions or filters, unknown
-// syscall names.
-std::set<std::string> allowed_syscalls(std::string_view json);
+// Refuses what is not a seccomp profile, and an allow-all default
+// (SCMP_ACT_ALLOW, SCMP_ACT_LOG), which cannot be the base of an allow-list.
+InputProfile parse_input_profile(std::string_view text);
+
+struct RecordedProfile {
+	std::string text;
+	RuleSet rules;
+	// Recorded syscalls (and the signal returns) the input does not name:
+	// the new rule's names.
+	std::set<std::string> added;
+	// Recorded syscalls the input names but never allows: they stay denied.
+	std::set<std::string> denied;
+	// Recorded syscalls the input allows only under its conditions (args,
+	// caps, arches, kernel versions): they keep them.
+	std::set<std::string> conditional;
+};
+
+// `input` may be null: the profile is then the recorded allow-list alone,
+// everything else EPERM. Architectures: the input's and the host's (unless
+// the input has an archMap, from which the engine picks them). The signal
+// returns are always allowed unless the input decides them: a handler runs
+// during recording only if a signal happens to arrive (runc's Go runtime
+// preempts with signals after its seccomp filter is in), denying its return
+// kills the process instead of failing a call, and it grants nothing but
+// restoring a frame the kernel built.
+RecordedProfile build_profile(const InputProfile* input, const std::set<std::string>& recorded,
+			      const std::vector<std::string>& host_arches);

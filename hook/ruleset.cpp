@@ -13,6 +13,15 @@ namespace {
 constexpr const char* kErrno = "SCMP_ACT_ERRNO";
 constexpr int kEperm = 1;
 
+// What runc, crun and libseccomp accept as actions.
+bool is_action(const json& action)
+{
+	static const std::set<std::string> actions = {
+		"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO",
+		"SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",        "SCMP_ACT_LOG",         "SCMP_ACT_NOTIFY"};
+	return action.is_string() && actions.count(action.get<std::string>());
+}
+
 bool is_empty(const json& v)
 {
 	return v.is_null() || ((v.is_array() || v.is_object() || v.is_string()) && v.empty());
@@ -83,12 +92,44 @@ std::vector<const Rule*> ordered_rules(const RuleSet& rules)
 	return out;
 }
 
+// The rules naming one syscall, and whether every one of them allows it.
+struct Decided {
+	std::set<std::string> rules;
+	bool allows = true;
+};
+
+std::map<std::string, Decided> decided_by_name(const RuleSet& rules)
+{
+	std::map<std::string, Decided> by_name;
+	for (const auto& [key, rule] : rules.rules)
+		for (const std::string& name : rule.names) {
+			Decided& d = by_name[name];
+			d.rules.insert(key);
+			d.allows = d.allows && rule.allows();
+		}
+	return by_name;
+}
+
 } // namespace
+
+std::string join(const std::set<std::string>& items, const std::string& separator)
+{
+	std::string out;
+	for (const std::string& item : items)
+		out += (out.empty() ? "" : separator) + item;
+	return out;
+}
 
 bool Rule::unconditional() const
 {
 	return std::all_of(conditions.items().begin(), conditions.items().end(),
 			   [](const auto& item) { return item.key() == "action" || item.key() == "errnoRet"; });
+}
+
+bool Rule::allows() const
+{
+	const json& action = conditions.at("action");
+	return action == "SCMP_ACT_ALLOW" || action == "SCMP_ACT_LOG";
 }
 
 RuleSet parse_ruleset(std::string_view text_in, const std::string& what)
@@ -101,6 +142,8 @@ RuleSet parse_ruleset(std::string_view text_in, const std::string& what)
 	auto def = j.find("defaultAction");
 	if (def == j.end() || !def->is_string())
 		throw Error(what + " has no defaultAction");
+	if (!is_action(*def))
+		throw Error(what + "'s defaultAction " + def->dump() + " is not a seccomp action");
 
 	RuleSet rules;
 	rules.settings = json::object();
@@ -136,21 +179,14 @@ RuleSet parse_ruleset(std::string_view text_in, const std::string& what)
 		auto action = e.find("action");
 		if (action == e.end() || !action->is_string())
 			throw Error(where + " has no action");
+		if (!is_action(*action))
+			throw Error(where + "'s action " + action->dump() + " is not a seccomp action");
 		json conditions = json::object();
 		for (const auto& [key, value] : e.items())
 			if (key != "names" && key != "name" && key != "comment" && !is_empty(value))
 				conditions[key] = value;
 		add_rule(rules, std::move(conditions), names);
 	}
-	return rules;
-}
-
-RuleSet allow_list(const std::set<std::string>& names, const std::set<std::string>& architectures)
-{
-	RuleSet rules;
-	rules.settings = {{"defaultAction", kErrno}, {"defaultErrnoRet", kEperm}};
-	rules.architectures = architectures;
-	add_rule(rules, plain_allow(), names);
 	return rules;
 }
 
@@ -171,18 +207,17 @@ void merge_ruleset(RuleSet& into, const RuleSet& from, const std::string& from_w
 				    ": profiles with different settings cannot be merged");
 		}
 	}
-	for (const auto& [key, rule] : from.rules) {
-		if (rule.unconditional())
-			for (const auto& [other_key, other] : into.rules) {
-				if (other_key == key || !other.unconditional())
-					continue;
-				for (const std::string& name : rule.names)
-					if (other.names.count(name))
-						throw Error(from_what + " gives " + name + " " + key + ", a profile before it " +
-							    other_key + ": a syscall with two actions cannot be merged");
-			}
-		add_rule(into, rule.conditions, rule.names);
+	std::map<std::string, Decided> mine = decided_by_name(into), theirs = decided_by_name(from);
+	for (const auto& [name, their] : theirs) {
+		auto my = mine.find(name);
+		if (my == mine.end() || my->second.rules == their.rules || (my->second.allows && their.allows))
+			continue;
+		throw Error(from_what + " gives " + name + " " + join(their.rules, " + ") + ", the profiles before it " +
+			    join(my->second.rules, " + ") +
+			    ": a syscall that one profile does not allow must be decided alike by all");
 	}
+	for (const auto& [key, rule] : from.rules)
+		add_rule(into, rule.conditions, rule.names);
 	into.architectures.insert(from.architectures.begin(), from.architectures.end());
 }
 
@@ -195,7 +230,9 @@ std::string render_ruleset(const RuleSet& rules)
 	for (const auto& [key, value] : rules.settings.items())
 		if (!profile.contains(key))
 			profile[key] = value;
-	profile["architectures"] = rules.architectures;
+	// An engine refuses a profile with both architectures and archMap.
+	if (!rules.architectures.empty() || !rules.settings.contains("archMap"))
+		profile["architectures"] = rules.architectures;
 
 	ordered_json syscalls = ordered_json::array();
 	for (const Rule* rule : ordered_rules(rules)) {

@@ -17,6 +17,8 @@ struct Rule {
 	std::set<std::string> names;
 	// Just an action (and errno): applies whatever the arguments and caps.
 	bool unconditional() const;
+	// SCMP_ACT_ALLOW or SCMP_ACT_LOG: the call goes through.
+	bool allows() const;
 };
 
 struct RuleSet {
@@ -29,15 +31,13 @@ struct RuleSet {
 };
 
 // `what` names the profile in errors ("input profile", "a.json"). Comments are
-// dropped.
+// dropped. Refuses actions that are not seccomp actions.
 RuleSet parse_ruleset(std::string_view json, const std::string& what);
 
-// The allow-list of `names`, everything else EPERM: what a recording writes.
-RuleSet allow_list(const std::set<std::string>& names, const std::set<std::string>& architectures);
-
 // Adds `from`'s architectures and rules to `into`. Refuses profiles whose
-// settings differ (default action first), and a syscall that one profile
-// gives one unconditional action and the other another.
+// settings differ (default action first), and a syscall that both name and
+// either does not allow, unless both decide it with the same rules: what one
+// profile blocks, no other may allow or block otherwise.
 void merge_ruleset(RuleSet& into, const RuleSet& from, const std::string& from_what);
 
 // Sorted keys, architectures, rules and names: the same rules always give the
@@ -48,3 +48,6 @@ std::string render_ruleset(const RuleSet& rules);
 // "- name" / "+ name" for syscalls allowed without conditions, and
 // "+ name [conditions]" for any other rule. Empty when equivalent.
 std::vector<std::string> diff_rulesets(const RuleSet& before, const RuleSet& after);
+
+// The items joined by `separator`, for log lines and errors.
+std::string join(const std::set<std::string>& items, const std::string& separator);

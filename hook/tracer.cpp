@@ -15,7 +15,6 @@
 #include "node_program.h"
 #include "profile.h"
 #include "recorder.h"
-#include "ruleset.h"
 #include "seccompprofile.h"
 
 namespace {
@@ -97,14 +96,20 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
-	std::set<std::string> names = profile_syscalls(resolved.names, job.base_syscalls);
-	std::vector<std::string> arches = host_arch_names();
-	RuleSet rules = allow_list(names, {arches.begin(), arches.end()});
-	job.output.write_atomically(render_ruleset(rules));
-	logging::info("wrote " + job.output.display() + ": " + std::to_string(names.size()) + " syscalls (" +
-		      std::to_string(resolved.names.size()) + " recorded)");
+	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, resolved.names, host_arch_names());
+	job.output.write_atomically(profile.text);
+	logging::info("wrote " + job.output.display() + ": " + std::to_string(resolved.names.size()) +
+		      " syscalls recorded, " + std::to_string(profile.added.size()) + " allowed by its recorded rule" +
+		      (job.input ? " (the others were in the input profile)" : ""));
+	if (!profile.denied.empty())
+		logging::warn(job.output.display() + ": the input profile denies these recorded syscalls, and they stay denied: " +
+			      join(profile.denied, " "));
+	if (!profile.conditional.empty())
+		logging::info(job.output.display() +
+			      ": the input profile allows these recorded syscalls only under its conditions, which they keep: " +
+			      join(profile.conditional, " "));
 	if (job.resource) {
-		job.resource->file.write_atomically(render_seccompprofile(rules, job.resource->name));
+		job.resource->file.write_atomically(render_seccompprofile(profile.rules, job.resource->name));
 		logging::info("wrote " + job.resource->file.display() + ": SeccompProfile " + job.resource->name);
 	}
 }

@@ -4,9 +4,9 @@
 
 #include <chrono>
 #include <optional>
-#include <set>
 #include <string>
 
+#include "profile.h"
 #include "profile_dir.h"
 #include "target.h"
 
@@ -20,7 +20,7 @@ struct TraceJob {
 	Target target;
 	OutputFile output;
 	std::optional<ResourceOutput> resource;
-	std::set<std::string> base_syscalls; // from the if: profile
+	std::optional<InputProfile> input;   // the if: profile
 	std::string btf_path;                // empty: the running kernel's
 };
 

@@ -82,10 +82,16 @@ refuse_annotation() {
 	refuse_annotation "if:bad.json;of:x.json" "not valid JSON"
 	echo '["read"]' >"$PROFILES/bad.json"
 	refuse_annotation "if:bad.json;of:x.json" "not a JSON object"
-	echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["no_such_call"],"action":"SCMP_ACT_ALLOW"}]}' >"$PROFILES/bad.json"
-	refuse_annotation "if:bad.json;of:x.json" "unknown syscall 'no_such_call'"
+	echo '{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_PERHAPS"}]}' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "syscalls\[0\]'s action \"SCMP_ACT_PERHAPS\" is not a seccomp action"
 	echo '{"defaultAction":"SCMP_ACT_ALLOW"}' >"$PROFILES/bad.json"
 	refuse_annotation "if:bad.json;of:x.json" "not an allow-list"
+	echo '{"defaultAction":"SCMP_ACT_LOG","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO"}]}' >"$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "not an allow-list"
+	# What a SeccompProfile resource cannot say, refused before recording.
+	cp /usr/share/containers/seccomp.json "$PROFILES/podman-default.json"
+	refuse "$(state_json "$TARGET" "if:podman-default.json;of:x.json")" \
+		"cannot write a SeccompProfile resource: .*no field for" --seccompprofile
 	head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$PROFILES/bad.json"
 	refuse_annotation "if:bad.json;of:x.json" "larger than 1048576 bytes"
 	refuse_annotation "if:missing.json;of:x.json" "No such file"

@@ -60,6 +60,19 @@ static const struct {
 	{"membarrier", SYS_membarrier},
 	{"getgroups", SYS_getgroups},
 	{"alarm", SYS_alarm},
+	/* Ones seccomp profiles decide: mkdir(NULL) fails with EFAULT and
+	 * sysfs(0, NULL) with EINVAL where allowed, acct(NULL) with EPERM without
+	 * CAP_SYS_PACCT (and turns accounting off, which it is, with it). */
+#ifdef SYS_mkdir /* not on the newer ABIs, arm64 among them */
+	{"mkdir", SYS_mkdir},
+#endif
+#ifdef SYS_sysfs
+	{"sysfs", SYS_sysfs},
+#endif
+	{"acct", SYS_acct},
+#ifdef SYS_tuxcall /* never implemented (ENOSYS): named by no common profile */
+	{"tuxcall", SYS_tuxcall},
+#endif
 };
 
 static int call(const char *name)

@@ -94,6 +94,31 @@ teardown() {
 	[ "${#stderr_lines[@]}" -eq 1 ]
 }
 
+@test "merge and diff of profiles with rules that block: blocked stays blocked, never allowed by another" {
+	jq -n '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: ["mkdir"], action: "SCMP_ACT_ERRNO", errnoRet: 13}, {names: ["read"], action: "SCMP_ACT_ALLOW"}]}' >blocked.json
+	jq -n '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: ["write"], action: "SCMP_ACT_ALLOW"}]}' >other.json
+	jq -n '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: ["mkdir", "read"], action: "SCMP_ACT_ALLOW"}]}' >allowed.json
+	"$HOOK_BINARY" merge blocked.json other.json blocked.json >merged.json
+	[ "$(jq -c '[.syscalls[] | {names, action, errnoRet}]' merged.json)" = \
+		'[{"names":["read","write"],"action":"SCMP_ACT_ALLOW","errnoRet":null},{"names":["mkdir"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]' ]
+	run --separate-stderr "$HOOK_BINARY" merge blocked.json allowed.json
+	[ "$status" -eq 1 ]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == *'allowed.json gives mkdir {"action":"SCMP_ACT_ALLOW"}, the profiles before it {"action":"SCMP_ACT_ERRNO","errnoRet":13}: a syscall that one profile does not allow must be decided alike by all' ]]
+	run "$HOOK_BINARY" diff blocked.json allowed.json
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf '%s\n' '+ mkdir' '- mkdir [{"action":"SCMP_ACT_ERRNO","errnoRet":13}]')" ]
+}
+
+@test "merge keeps podman's default profile whole: archMap, errno, conditions" {
+	"$HOOK_BINARY" merge /usr/share/containers/seccomp.json /usr/share/containers/seccomp.json >merged.json
+	jq -e 'has("architectures") | not' merged.json # podman refuses architectures beside archMap
+	[ "$(jq -c '.archMap, .defaultErrnoRet' merged.json)" = "$(jq -c '.archMap, .defaultErrnoRet' /usr/share/containers/seccomp.json)" ]
+	run "$HOOK_BINARY" diff /usr/share/containers/seccomp.json merged.json
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+}
+
 @test "merge --seccompprofile writes a resource the SeccompProfile CRD accepts" {
 	"$HOOK_BINARY" merge --seccompprofile web-app node1.json node2.json >web-app.yaml
 	"$VALIDATE" seccompprofile web-app.yaml

@@ -65,11 +65,34 @@ TEST_CASE("merge refuses different default actions and settings", "[ruleset]")
 			  Contains("f.json has flags [\"SECCOMP_FILTER_FLAG_LOG\"], the profiles before it none"));
 }
 
-TEST_CASE("merge refuses a syscall with two unconditional actions", "[ruleset]")
+TEST_CASE("merge refuses a syscall that one profile blocks and another decides otherwise", "[ruleset]")
 {
-	RuleSet allow = parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["uname"],"action":"SCMP_ACT_ALLOW"}]})");
-	CHECK_THROWS_WITH(merge_ruleset(allow, parse(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["uname"],"action":"SCMP_ACT_KILL"}]})"), "k.json"),
-			  Contains("k.json gives uname") && Contains("SCMP_ACT_KILL") && Contains("two actions"));
+	auto merge = [](const char* a, const char* b) {
+		RuleSet all = parse(std::string(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":)") + a + "}");
+		merge_ruleset(all, parse(std::string(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":)") + b + "}"), "q.json");
+		return all;
+	};
+	const char* allow = R"([{"names":["uname"],"action":"SCMP_ACT_ALLOW"}])";
+	const char* kill = R"([{"names":["uname"],"action":"SCMP_ACT_KILL"}])";
+	const char* errno_ = R"([{"names":["uname"],"action":"SCMP_ACT_ERRNO"}])";
+	const char* allow_if = R"([{"names":["uname"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":0,"op":"SCMP_CMP_EQ"}]}])";
+	CHECK_THROWS_WITH(merge(allow, kill), Contains("q.json gives uname {\"action\":\"SCMP_ACT_KILL\"}, the profiles before it "
+						      "{\"action\":\"SCMP_ACT_ALLOW\"}") &&
+					      Contains("decided alike by all"));
+	CHECK_THROWS_WITH(merge(kill, allow), Contains("q.json gives uname"));
+	CHECK_THROWS_WITH(merge(errno_, kill), Contains("q.json gives uname"));
+	CHECK_THROWS_WITH(merge(errno_, allow_if), Contains("q.json gives uname"));
+
+	// Decided alike, blocked in one and not named in the other, or allowed in
+	// both (with or without conditions): merged.
+	CHECK(merge(kill, kill).rules.size() == 1);
+	CHECK(merge(kill, R"([{"names":["read"],"action":"SCMP_ACT_ALLOW"}])").rules.size() == 2);
+	CHECK(merge(allow, allow_if).rules.size() == 2);
+	// podman's default profile, merged with itself: allowed with a cap, denied without.
+	const char* by_cap = R"([{"names":["acct"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_PACCT"]}},
+		{"names":["acct"],"action":"SCMP_ACT_ERRNO","excludes":{"caps":["CAP_SYS_PACCT"]},"errnoRet":1}])";
+	CHECK(merge(by_cap, by_cap).rules.size() == 2);
+	CHECK_THROWS_WITH(merge(by_cap, R"([{"names":["acct"],"action":"SCMP_ACT_ALLOW"}])"), Contains("q.json gives acct"));
 }
 
 TEST_CASE("profiles that are not seccomp profiles are refused with where", "[ruleset]")
@@ -104,7 +127,8 @@ TEST_CASE("diff lists changed settings, architectures and names", "[ruleset]")
 
 TEST_CASE("formatting alone makes no difference", "[ruleset]")
 {
-	RuleSet ours = parse(render_ruleset(allow_list({"read", "write"}, {"SCMP_ARCH_X86_64"})));
+	RuleSet ours = parse(render_ruleset(parse(R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
+		"syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW"}]})")));
 	RuleSet terse = parse(R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
 		"syscalls":[{"names":["write"],"action":"SCMP_ACT_ALLOW","comment":"w"},{"name":"read","action":"SCMP_ACT_ALLOW","args":null}]})");
 	CHECK(diff_rulesets(ours, terse).empty());

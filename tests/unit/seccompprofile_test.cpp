@@ -17,7 +17,9 @@ TEST_CASE("resource names are RFC 1123 names made from file names", "[seccomppro
 
 TEST_CASE("a recorded allow-list becomes a SeccompProfile", "[seccompprofile]")
 {
-	std::string yaml = render_seccompprofile(allow_list({"read", "write"}, {"SCMP_ARCH_X86_64"}), "app");
+	auto rules = parse_ruleset(R"({"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":1,"architectures":["SCMP_ARCH_X86_64"],
+		"syscalls":[{"names":["read","write"],"action":"SCMP_ACT_ALLOW","args":[],"comment":"","includes":{},"excludes":{}}]})", "p");
+	std::string yaml = render_seccompprofile(rules, "app");
 	CHECK(yaml == "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\n"
 		      "kind: SeccompProfile\n"
 		      "metadata:\n"
