@@ -61,10 +61,12 @@ Request parse_annotation(std::string_view value)
 
 namespace {
 
-// CRI-O's annotations for a container of a pod.
-constexpr const char* kContainerType = "io.kubernetes.cri-o.ContainerType";
+// CRI-O's and containerd's annotations for a container of a pod (CRI-O's
+// ContainerType is "sandbox" or "container"; containerd's container-type
+// "sandbox" or "container").
+constexpr const char* kContainerTypes[] = {"io.kubernetes.cri-o.ContainerType", "io.kubernetes.cri.container-type"};
 constexpr const char* kContainerMetadata = "io.kubernetes.cri-o.Metadata"; // {"name":"web","attempt":0}
-constexpr const char* kContainerName = "io.kubernetes.container.name";
+constexpr const char* kContainerNames[] = {"io.kubernetes.cri.container-name", "io.kubernetes.container.name"};
 
 std::optional<std::string> container_name(const std::map<std::string, std::string>& annotations)
 {
@@ -75,8 +77,9 @@ std::optional<std::string> container_name(const std::map<std::string, std::strin
 			throw Error(std::string(kContainerMetadata) + " is not {\"name\": ...}");
 		return name->get<std::string>();
 	}
-	if (auto it = annotations.find(kContainerName); it != annotations.end())
-		return it->second;
+	for (const char* key : kContainerNames)
+		if (auto it = annotations.find(key); it != annotations.end())
+			return it->second;
 	return std::nullopt;
 }
 
@@ -84,8 +87,9 @@ std::optional<std::string> container_name(const std::map<std::string, std::strin
 
 std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations)
 {
-	if (auto type = annotations.find(kContainerType); type != annotations.end() && type->second == "sandbox")
-		return std::nullopt;
+	for (const char* key : kContainerTypes)
+		if (auto type = annotations.find(key); type != annotations.end() && type->second == "sandbox")
+			return std::nullopt;
 	const std::string plain(kAnnotation);
 	// Only keys of the per-container form make the container's name matter.
 	auto first_named = annotations.lower_bound(plain + "/");

@@ -22,9 +22,10 @@ struct SelectedAnnotation {
 };
 
 // The annotation that asks to record this container, if any. Kubernetes
-// annotates pods, not containers, and CRI-O copies a pod's annotations to each
-// of its containers, so a pod names its containers in the key:
-// io.containers.trace-syscall/<container-name> (CRI-O also rewrites that to
-// the plain key on the container it names). The form naming this container
-// wins over the plain one; a pod's infra (sandbox) container is never recorded.
+// annotates pods, not containers, and CRI-O and containerd copy a pod's
+// annotations to each of its containers, so a pod names its containers in the
+// key: io.containers.trace-syscall/<container-name> (CRI-O also rewrites that
+// to the plain key on the container it names; containerd does not). The form
+// naming this container wins over the plain one; a pod's infra (sandbox)
+// container is never recorded.
 std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations);

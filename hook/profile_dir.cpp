@@ -144,16 +144,16 @@ OutputFile::OutputFile(UniqueFd dir, std::string name, std::string display)
 {
 }
 
-void OutputFile::write_atomically(const std::string& data) const
+void OutputFile::write_atomically(const std::string& data, mode_t mode) const
 {
 	std::string tmp = ".oci-seccomp-recorder." + std::to_string(::getpid()) + "." +
 			  std::to_string(std::random_device{}()) + ".tmp";
-	int raw = ::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int raw = ::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (raw < 0)
 		throw_errno("create temp file for " + display_);
 	UniqueFd fd(raw);
 	try {
-		if (::fchmod(fd.get(), 0644) < 0) // whatever the umask
+		if (::fchmod(fd.get(), mode) < 0) // whatever the umask
 			throw_errno("chmod temp file for " + display_);
 		if (!write_all(fd.get(), data))
 			throw_errno("write temp file for " + display_);

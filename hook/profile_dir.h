@@ -3,6 +3,8 @@
 // this directory with openat2 and never through a symlink.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <string>
 
@@ -15,7 +17,7 @@ public:
 	OutputFile(UniqueFd dir, std::string name, std::string display);
 	// Temp file in the same directory, fsync, rename over the name, fsync the
 	// directory: readers see the old file or the whole new one.
-	void write_atomically(const std::string& data) const;
+	void write_atomically(const std::string& data, mode_t mode = 0644) const;
 	const std::string& display() const { return display_; }
 
 private:

@@ -58,6 +58,17 @@ setup() {
 	[ "$(ls "$SOURCE_DIR"/packaging/crio/*.conf | wc -l)" -eq 2 ]
 }
 
+@test "the containerd snippets add the wrapper's handler for both annotation forms, and the RuntimeClass names it" {
+	"$VALIDATE" containerd "$SOURCE_DIR/packaging/containerd/config-v2.toml.in" io.containerd.grpc.v1.cri
+	"$VALIDATE" containerd "$SOURCE_DIR/packaging/containerd/config-v3.toml.in" io.containerd.cri.v1.runtime
+	"$VALIDATE" runtimeclass "$SOURCE_DIR/examples/kubernetes/runtimeclass.yaml"
+	# The check catches the glob that Go's path.Match stops at '/'.
+	sed 's|trace-syscall/\*|trace-syscall*|' "$SOURCE_DIR/packaging/containerd/config-v2.toml.in" >"$BATS_TEST_TMPDIR/v2.toml"
+	run "$VALIDATE" containerd "$BATS_TEST_TMPDIR/v2.toml" io.containerd.grpc.v1.cri
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"let no io.containers.trace-syscall/web through" ]]
+}
+
 @test "the Kubernetes examples are well-formed and consistent" {
 	"$VALIDATE" pod "$SOURCE_DIR/examples/kubernetes/pod.yaml"
 	"$VALIDATE" daemonset "$SOURCE_DIR/examples/kubernetes/daemonset.yaml"

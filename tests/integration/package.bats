@@ -25,14 +25,22 @@ teardown() {
 		./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json \
 		./usr/share/man/man1/oci-seccomp-recorder.1.gz \
 		./usr/share/oci-seccomp-recorder/crio/50-oci-seccomp-recorder-runc.conf \
-		./usr/share/oci-seccomp-recorder/crio/50-oci-seccomp-recorder-crun.conf; do
+		./usr/share/oci-seccomp-recorder/crio/50-oci-seccomp-recorder-crun.conf \
+		./usr/libexec/oci-seccomp-recorder/runc \
+		./usr/share/oci-seccomp-recorder/containerd/config-v2.toml \
+		./usr/share/oci-seccomp-recorder/containerd/config-v3.toml; do
 		grep -q " $path\$" <<<"$contents" || { echo "$path missing from $DEB" >&2; return 1; }
 	done
 	grep -q '^drwx------ root/root .* ./var/lib/oci-seccomp-profiles/$' <<<"$contents"
 	grep -q ' ./usr/bin/oci-seccomp-recorder -> ../libexec/oci/hooks.d/oci-seccomp-recorder$' <<<"$contents"
-	# The JSON names the binary where the package puts it.
+	# The JSON names the binary where the package puts it, and so do the
+	# containerd snippets the wrapper.
 	[ "$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json | jq -r .hook.path)" = \
 		/usr/libexec/oci/hooks.d/oci-seccomp-recorder ]
+	for version in v2 v3; do
+		dpkg-deb --fsys-tarfile "$DEB" | tar -xO "./usr/share/oci-seccomp-recorder/containerd/config-$version.toml" |
+			grep -qx '    BinaryName = "/usr/libexec/oci-seccomp-recorder/runc"'
+	done
 	# Depends comes from the binary's own links (dpkg-shlibdeps).
 	depends=$(dpkg-deb -f "$DEB" Depends)
 	echo "Depends: $depends"

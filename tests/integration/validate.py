@@ -5,6 +5,10 @@ validate.py seccompprofile FILE   YAML against seccompprofile.schema.json
 validate.py crio FILE             a CRI-O drop-in letting the annotation through
 validate.py pod FILE              a Pod whose trace-syscall keys name its containers
 validate.py daemonset FILE...     the hook's DaemonSet (and the objects beside it)
+validate.py containerd FILE PLUGIN  a containerd snippet: the seccomp-recorder runtime
+                                  handler of CRI plugin PLUGIN, letting both annotation
+                                  forms through to the wrapper
+validate.py runtimeclass FILE     a RuntimeClass for that handler
 
 Prints one line on failure and exits 1.
 """
@@ -99,7 +103,44 @@ def daemonset(*paths):
         fail(f"namespace {ns} is not created beside the DaemonSet")
 
 
+HANDLER = "seccomp-recorder"
+
+
+def go_path_match(pattern, name):
+    """Go's path.Match for patterns of literals and '*': '*' stops at '/'."""
+    regex = "".join("[^/]*" if c == "*" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, name) is not None
+
+
+def containerd(path, plugin):
+    with open(path, "rb") as f:
+        conf = tomllib.load(f)
+    runtimes = conf.get("plugins", {}).get(plugin, {}).get("containerd", {}).get("runtimes", {})
+    if list(runtimes) != [HANDLER] or list(conf) != ["plugins"] or list(conf["plugins"]) != [plugin]:
+        fail(f"{path}: does not configure just the {HANDLER} runtime handler of {plugin}")
+    table = runtimes[HANDLER]
+    if table.get("runtime_type") != "io.containerd.runc.v2":
+        fail(f"{path}: {HANDLER} is not a runc v2 shim runtime")
+    if table.get("options", {}).get("BinaryName") != "@WRAPPER_PATH@":
+        fail(f"{path}: BinaryName is not the wrapper")
+    for key in (ANNOTATION, ANNOTATION + "/web"):
+        if not any(go_path_match(p, key) for p in table.get("pod_annotations", [])):
+            fail(f"{path}: pod_annotations let no {key} through")
+    if any(go_path_match(p, "io.kubernetes.other") for p in table.get("pod_annotations", [])):
+        fail(f"{path}: pod_annotations let other annotations through")
+
+
+def runtimeclass(path):
+    with open(path) as f:
+        doc = yaml.safe_load(f)
+    if doc.get("apiVersion") != "node.k8s.io/v1" or doc.get("kind") != "RuntimeClass":
+        fail(f"{path}: not a node.k8s.io/v1 RuntimeClass")
+    if doc.get("handler") != HANDLER:
+        fail(f"{path}: handler is not {HANDLER}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 3:
         fail(__doc__.strip())
-    {"seccompprofile": seccompprofile, "crio": crio, "pod": pod, "daemonset": daemonset}[sys.argv[1]](*sys.argv[2:])
+    {"seccompprofile": seccompprofile, "crio": crio, "pod": pod, "daemonset": daemonset, "containerd": containerd,
+     "runtimeclass": runtimeclass}[sys.argv[1]](*sys.argv[2:])

@@ -76,10 +76,28 @@ TEST_CASE("select_annotation prefers the key naming this CRI-O container", "[ann
 	CHECK_FALSE(select_annotation(pod));
 }
 
+TEST_CASE("select_annotation takes containerd's container name, which has no rewrite", "[annotation]")
+{
+	std::map<std::string, std::string> pod = {
+		{"io.containers.trace-syscall/web", "of:web.json"},
+		{"io.containers.trace-syscall/db", "of:db.json"},
+		{"io.kubernetes.cri.container-type", "container"},
+		{"io.kubernetes.cri.sandbox-id", "abc"},
+	};
+	auto web = pod;
+	web["io.kubernetes.cri.container-name"] = "web";
+	CHECK(select_annotation(web)->key == "io.containers.trace-syscall/web");
+	auto cache = pod;
+	cache["io.kubernetes.cri.container-name"] = "cache";
+	CHECK_FALSE(select_annotation(cache));
+}
+
 TEST_CASE("select_annotation never records a pod's infra container", "[annotation]")
 {
 	CHECK_FALSE(select_annotation({{"io.containers.trace-syscall", "of:pod.json"},
 				       {"io.kubernetes.cri-o.ContainerType", "sandbox"}}));
+	CHECK_FALSE(select_annotation({{"io.containers.trace-syscall", "of:pod.json"},
+				       {"io.kubernetes.cri.container-type", "sandbox"}}));
 }
 
 TEST_CASE("select_annotation refuses malformed CRI-O metadata", "[annotation]")
