@@ -29,7 +29,7 @@ export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
 # shellcheck source=../tests/integration/helpers.bash
 source tests/integration/helpers.bash
 setup_recorder
-trap 'stop_target; teardown_recorder >/dev/null' EXIT
+trap 'stop_target; stop_containerd >/dev/null; teardown_recorder >/dev/null' EXIT
 cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
 mkdir -m 0700 -p "$PROFILES"
 
@@ -201,6 +201,67 @@ for i in $(seq "$REPS"); do
 	gap+=($(((written - $(cat "$WORK/ctl/stamp")) / 1000)))
 done
 row "7. init exit to profile on disk, ms ($REPS runs)" "$(printf '%s\n' "${gap[@]}" | awk '{ print $1 / 1000 }' | spread)" "" ""
+
+# --- 8. containerd through the runc wrapper ------------------------------
+# The wrapper runs on every runc call the shim makes; for a container that
+# does not ask to be recorded it must cost next to nothing.
+export WRAPPER_BINARY=$PWD/build/wrapper/runc SOURCE_DIR=$PWD
+# shellcheck source=../tests/integration/containerd.bash
+source tests/integration/containerd.bash
+bundle=$WORK/bench-bundle
+mkdir -p "$bundle"
+(cd "$bundle" && runc spec && jq --arg root "$ROOTFS" '.root.path = $root | .process.terminal = false | .process.args = ["/bin/true"] |
+	.process.rlimits = [{type: "RLIMIT_NOFILE", hard: 1024, soft: 1024}]' config.json >c && mv c config.json)
+create_us() { # RUNTIME -> microseconds for create of the unannotated bundle
+	local start end
+	start=${EPOCHREALTIME/./}
+	"$1" --root "$WORK/runc-bench" create --bundle "$bundle" bench >/dev/null 2>&1 || { echo fail; return; }
+	end=${EPOCHREALTIME/./}
+	runc --root "$WORK/runc-bench" delete -f bench >/dev/null 2>&1
+	echo $((end - start))
+}
+direct=() wrapped=()
+for _ in $(seq "$RUNS"); do
+	direct+=("$(create_us "$(command -v runc)")")
+	wrapped+=("$(create_us "$WRAPPER_BINARY")")
+done
+d=$(printf '%s\n' "${direct[@]}" | median)
+w=$(printf '%s\n' "${wrapped[@]}" | median)
+row "8. runc create, unannotated bundle, ms ($RUNS runs)" "through the wrapper: $(printf '%s\n' "${wrapped[@]}" | awk '{ print $1 / 1000 }' | spread)" \
+	"runc directly: $(printf '%s\n' "${direct[@]}" | awk '{ print $1 / 1000 }' | spread)" \
+	"$(ratio "$w" "$d"), $(awk -v a="$w" -v b="$d" 'BEGIN { printf "%+.2f ms", (a - b) / 1000 }')"
+# The wrapper's own work, without runc's: it execs /bin/true instead.
+exec_us() { # RUNTIME... -> microseconds
+	local start end
+	start=${EPOCHREALTIME/./}
+	"$@" create --bundle "$bundle" bench >/dev/null 2>&1 || true
+	end=${EPOCHREALTIME/./}
+	echo $((end - start))
+}
+direct=() wrapped=()
+for _ in $(seq "$RUNS"); do
+	direct+=("$(exec_us env /bin/true)")
+	wrapped+=("$(exec_us env OCI_SECCOMP_RECORDER_RUNTIME=/bin/true "$WRAPPER_BINARY")")
+done
+row "8. ... the wrapper alone (exec of /bin/true in runc's place), ms" "$(printf '%s\n' "${wrapped[@]}" | awk '{ print $1 / 1000 }' | spread)" \
+	"/bin/true run by env: $(printf '%s\n' "${direct[@]}" | awk '{ print $1 / 1000 }' | spread)" ""
+start_containerd
+ctr_start_ms() { # ctr run options -> ms
+	local start end
+	start=${EPOCHREALTIME/./}
+	ctr_ run --rm --runc-binary "$WRAPPER_BINARY" "$@" --rootfs "$ROOTFS" "ctr-$RANDOM" /bin/true >/dev/null 2>&1 || { echo fail; return; }
+	end=${EPOCHREALTIME/./}
+	echo $(((end - start) / 1000))
+}
+plain=() recorded=()
+for i in $(seq "$RUNS"); do
+	plain+=("$(ctr_start_ms)")
+	recorded+=("$(ctr_start_ms --annotation "$ANNOTATION=of:ctr-$i.json")")
+done
+stop_containerd >/dev/null
+p=$(printf '%s\n' "${plain[@]}" | median)
+r=$(printf '%s\n' "${recorded[@]}" | median)
+row "8. ctr run --rm /bin/true through the wrapper, ms" "recorded: $(printf '%s\n' "${recorded[@]}" | spread)" "not recorded: $(printf '%s\n' "${plain[@]}" | spread)" "$(ratio "$r" "$p")"
 
 # --- results --------------------------------------------------------------
 {

@@ -88,3 +88,28 @@ run_daemonset_container() {
 	[[ "$output" == *"no drop-in for runtime handler 'kata'"* ]]
 	! package_installed || [ -n "$SAVED_DEB" ]
 }
+
+@test "containerd mode: install.sh appends the wrapper's handler to containerd's config once; uninstall.sh takes it out" {
+	podman_ build --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
+	# A node's config as `containerd config default` writes it (the test's
+	# own file: the system's containerd config is never touched).
+	local config=$WORK/containerd-config.toml
+	containerd config default >"$config"
+	cp "$config" "$WORK/containerd-config.orig"
+	local env=(-e NODE_RUNTIME=containerd -e CONTAINERD_CONFIG="$config" -e RESTART_CONTAINERD=false)
+	for _ in 1 2; do
+		run_daemonset_container -v /var/tmp:/host/var/tmp "${env[@]}" "$IMAGE" /install.sh
+	done
+	package_installed
+	[ "$(grep -c '^# BEGIN oci-seccomp-recorder$' "$config")" = 1 ]
+	# containerd reads it: the wrapper's handler beside the runtimes it had.
+	containerd --config "$config" config dump >"$WORK/dump.toml"
+	grep -A 20 'runtimes.seccomp-recorder]' "$WORK/dump.toml" | grep -q 'pod_annotations = \["io.containers.trace-syscall", "io.containers.trace-syscall/\*"\]'
+	grep -q 'BinaryName = "/usr/libexec/oci-seccomp-recorder/runc"' "$WORK/dump.toml"
+	grep -q 'runtimes.runc]' "$WORK/dump.toml"
+	[ -x /usr/libexec/oci-seccomp-recorder/runc ]
+
+	run_daemonset_container "${env[@]}" "$IMAGE" /uninstall.sh
+	! package_installed
+	cmp "$config" "$WORK/containerd-config.orig"
+}
