@@ -179,6 +179,24 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 	return 0;
 }
 
+/* The first exec that succeeds in a recording after its start is the
+ * runtime's exec of the container's process. A recording without one is of
+ * a container its runtime failed to start (a missing command, an rlimit it
+ * could not set): runtime set-up only, no profile to write. */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	int found = find_slot(p);
+
+	if (found < 0)
+		return 0;
+	__u32 slot_nr = found;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	if (slot && slot->in_use && slot->started && !slot->execed)
+		slot->execed = 1;
+	return 0;
+}
+
 /* The end of a thread group leaves the members map (the init's end is
  * noticed by its recording through a pidfd). */
 SEC("tp_btf/sched_process_exit")

@@ -31,15 +31,17 @@ struct target_key {
 	__u32 mntns;
 };
 
-/* A recording's slot. User space owns every field but `started` and
- * `untracked`, which the program updates. */
+/* A recording's slot. User space owns every field but `started`, `execed`
+ * and `untracked`, which the program updates. */
 struct slot {
 	__u32 in_use;
 	__u32 started;   /* set at the runtime's first prctl in the namespace */
+	__u32 execed;    /* set at the first exec after that: the container's process runs */
 	__u32 pidns;
 	__u32 mntns;
 	__u32 init_tgid;
 	__u32 owner_pid; /* the tracing child */
+	__u32 pad;
 	__u64 owner_start; /* its start time (clock ticks after boot) */
 	__u64 untracked; /* descendants the members map had no room for */
 };

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "json_text.h"
 
 namespace {
 
@@ -71,7 +72,7 @@ constexpr const char* kContainerNames[] = {"io.kubernetes.cri.container-name", "
 std::optional<std::string> container_name(const std::map<std::string, std::string>& annotations)
 {
 	if (auto it = annotations.find(kContainerMetadata); it != annotations.end()) {
-		auto metadata = nlohmann::json::parse(it->second, nullptr, false);
+		auto metadata = try_parse_json(it->second).value_or(nullptr);
 		auto name = metadata.is_object() ? metadata.find("name") : metadata.end();
 		if (!metadata.is_object() || name == metadata.end() || !name->is_string())
 			throw Error(std::string(kContainerMetadata) + " is not {\"name\": ...}");

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "fd.h"
 #include "hooks_d.h"
+#include "json_text.h"
 #include "profile_dir.h"
 
 using nlohmann::ordered_json;
@@ -66,16 +67,17 @@ BundleEdit add_recording_hook(const std::string& bundle, const std::vector<std::
 	std::optional<ConfigFile> file = read_config(path);
 	if (!file)
 		return BundleEdit::kNotAsked; // runc reports what is wrong with it
-	auto config = ordered_json::parse(file->text, nullptr, false);
-	if (config.is_discarded() || !config.is_object()) {
+	auto config = try_parse_json<ordered_json>(file->text).value_or(nullptr);
+	if (!config.is_object()) {
 		if (file->text.find(kAnnotation) != std::string::npos)
-			throw Error(path + " is not a JSON object: cannot add the recording hook its annotation asks for");
+			throw Error(path + " is not a JSON object of at most " + std::to_string(kMaxJsonDepth) +
+				    " levels: cannot add the recording hook its annotation asks for");
 		return BundleEdit::kNotAsked;
 	}
 	if (!select_annotation(string_annotations(config)))
 		return BundleEdit::kNotAsked;
 	HooksEntry entry = load_hooks_entry(dirs);
-	if (!applies(entry, nlohmann::json::parse(file->text)))
+	if (!applies(entry, nlohmann::json::parse(config.dump())))
 		return BundleEdit::kNotAsked;
 
 	ordered_json& hooks = config["hooks"];

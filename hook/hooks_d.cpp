@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "json_text.h"
 
 using nlohmann::json;
 
@@ -83,8 +84,8 @@ HooksEntry load_hooks_entry(const std::vector<std::string>& dirs)
 			continue;
 		std::stringstream text;
 		text << in.rdbuf();
-		auto j = nlohmann::ordered_json::parse(text.str(), nullptr, false);
-		if (j.is_discarded() || !j.is_object())
+		auto j = try_parse_json<nlohmann::ordered_json>(text.str()).value_or(nullptr);
+		if (!j.is_object())
 			throw Error(path + " is not a JSON object");
 		if (j.value("version", "") != "1.0.0")
 			throw Error(path + " is not a version 1.0.0 hooks.d entry");

@@ -35,7 +35,7 @@ constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
 constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen"};
-constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exit"};
+constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
 
 // libbpf returns negative errnos and codes of its own (from 4000 up).
 void check(int err, const std::string& what)

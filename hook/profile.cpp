@@ -1,6 +1,7 @@
 #include "profile.h"
 
 #include "error.h"
+#include "json_text.h"
 #include "syscalls.h"
 
 using nlohmann::ordered_json;
@@ -43,7 +44,7 @@ InputProfile parse_input_profile(std::string_view text)
 	std::string def = input.rules.settings.at("defaultAction");
 	if (def == "SCMP_ACT_ALLOW" || def == "SCMP_ACT_LOG")
 		throw Error("input profile's defaultAction " + def + " allows by default: it is not an allow-list");
-	input.json = ordered_json::parse(text);
+	input.json = parse_json<ordered_json>(text, "input profile");
 	return input;
 }
 

@@ -33,3 +33,5 @@ std::set<SyscallId> Recorder::syscalls() const
 }
 
 uint64_t Recorder::untracked() const { return program_->read_slot(slot_).untracked; }
+
+bool Recorder::execed() const { return program_->read_slot(slot_).execed != 0; }

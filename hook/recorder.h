@@ -25,6 +25,8 @@ public:
 	std::set<SyscallId> syscalls() const;
 	// Descendants of the init that the members map had no room for.
 	uint64_t untracked() const;
+	// Whether the runtime got as far as exec'ing the container's process.
+	bool execed() const;
 
 private:
 	std::optional<NodeProgram> program_;

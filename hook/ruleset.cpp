@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "error.h"
+#include "json_text.h"
 
 using nlohmann::json;
 using nlohmann::ordered_json;
@@ -134,9 +135,7 @@ bool Rule::allows() const
 
 RuleSet parse_ruleset(std::string_view text_in, const std::string& what)
 {
-	json j = json::parse(text_in, nullptr, false);
-	if (j.is_discarded())
-		throw Error(what + " is not valid JSON");
+	json j = parse_json(text_in, what);
 	if (!j.is_object())
 		throw Error(what + " is not a JSON object");
 	auto def = j.find("defaultAction");

@@ -6,12 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "json_text.h"
 
 State parse_state(std::string_view text)
 {
-	nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-	if (j.is_discarded())
-		throw Error("state on stdin is not valid JSON");
+	nlohmann::json j = parse_json(text, "state on stdin");
 	if (!j.is_object())
 		throw Error("state on stdin is not a JSON object");
 

@@ -150,11 +150,21 @@ int record(const TraceJob& job, int ready_fd)
 			logging::info("signal " + std::to_string(si.ssi_signo) + ": writing what was recorded");
 			break;
 		}
-		write_profile(job, *rec); // a snapshot of a container that runs on
+		if (rec->execed())
+			write_profile(job, *rec); // a snapshot of a container that runs on
+		else
+			logging::info("no snapshot of " + job.output.display() + ": the container's process has not started yet");
 	}
+	std::string pid = "pid " + std::to_string(job.target.pid);
 	if (rec->syscalls().empty()) {
-		logging::error("pid " + std::to_string(job.target.pid) +
-			       " exited before its runtime started it: no profile written to " + job.output.display());
+		logging::error(pid + " exited before its runtime started it: no profile written to " + job.output.display());
+		return 1;
+	}
+	// What a runtime does before it fails to start the container's process
+	// is no profile of it, and must not replace one that is.
+	if (!rec->execed()) {
+		logging::error(pid + " exited before its runtime exec'd the container's process (the runtime failed to" +
+			       " start it): no profile written to " + job.output.display());
 		return 1;
 	}
 	write_profile(job, *rec);

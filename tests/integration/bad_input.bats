@@ -92,6 +92,9 @@ refuse_annotation() {
 	cp /usr/share/containers/seccomp.json "$PROFILES/podman-default.json"
 	refuse "$(state_json "$TARGET" "if:podman-default.json;of:x.json")" \
 		"cannot write a SeccompProfile resource: .*no field for" --seccompprofile
+	# 400,000 nested brackets: 800 KB, under the size limit; no crash, one line.
+	nested "$PROFILES/bad.json"
+	refuse_annotation "if:bad.json;of:x.json" "input profile nests deeper than 64 levels"
 	head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$PROFILES/bad.json"
 	refuse_annotation "if:bad.json;of:x.json" "larger than 1048576 bytes"
 	refuse_annotation "if:missing.json;of:x.json" "No such file"

@@ -186,7 +186,7 @@ fake_runtime() {
 	printf '{"annotations":{"io.containers.trace-syscall":"of:x.json"}' >"$WORK/bundle/config.json"
 	wrap create --bundle="$WORK/bundle" id
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"config.json is not a JSON object: cannot add the recording hook its annotation asks for" ]]
+	[[ "$stderr" == *"config.json is not a JSON object of at most 64 levels: cannot add the recording hook its annotation asks for" ]]
 
 	# No real runtime to run.
 	run -127 --separate-stderr env OCI_SECCOMP_RECORDER_RUNTIME=/nonexistent "$WRAPPER_BINARY" state id

@@ -88,3 +88,20 @@ assert_probe_recorded() {
 	assert_no_leftovers
 	[ ! -e "$PROFILES/slow.json" ]
 }
+
+@test "a container its runtime fails to start leaves a good profile of the same name alone" {
+	run record good /bin/probe record
+	[ "$status" -eq 0 ]
+	wait_for_profile good
+	cp "$PROFILES/good.json" "$WORK/good.before"
+	# A command that does not exist, and an rlimit runc cannot set: runc's
+	# prctl has started the recording, its exec of the process never comes.
+	run record good /bin/no-such-command
+	[ "$status" -ne 0 ]
+	run run_container --rm --ulimit nofile=1048577:1048577 --annotation "$ANNOTATION=of:good.json" -- /bin/true
+	[ "$status" -ne 0 ]
+	wait_for_no_tracing_child
+	cmp "$PROFILES/good.json" "$WORK/good.before"
+	[ "$(grep -c "exited before its runtime exec'd the container's process (the runtime failed to start it): no profile written to $PROFILES/good.json" "$HOOK_LOG")" = 2 ]
+	assert_no_leftovers
+}

@@ -151,7 +151,7 @@ assert_lacks_syscall() {
 # Our BPF programs, maps, links and pins anywhere on the node.
 our_bpf_objects() {
 	local progs maps links pins
-	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|process_fork|process_exit)$"))] | length')
+	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|process_fork|process_exec|process_exit)$"))] | length')
 	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|members|slots|seen|recorder[.].*)$"))] | length')
 	links=$(bpftool -j link show | jq '[.[] | select(.type == "raw_tracepoint" or .type == "tracing")] | length')
 	pins=$(find /sys/fs/bpf/oci-seccomp-recorder 2>/dev/null | wc -l)
@@ -199,6 +199,16 @@ state_json() {
 	else
 		jq -cn --argjson pid "$1" '{ociVersion: "1.0.2", id: "test", status: "creating", pid: $pid, bundle: "/nonexistent"}'
 	fi
+}
+
+# nested FILE: a seccomp profile with 400,000 nested brackets under a key.
+nested() {
+	{
+		printf '{"defaultAction":"SCMP_ACT_ERRNO","x":'
+		head -c 400000 /dev/zero | tr '\0' '['
+		head -c 400000 /dev/zero | tr '\0' ']'
+		printf '}'
+	} >"$1"
 }
 
 # Every file below the test's tree but the hook's log, with type and size.

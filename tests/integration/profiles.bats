@@ -67,6 +67,13 @@ teardown() {
 		[ "${#stderr_lines[@]}" -eq 1 ]
 		[[ "$stderr" == "oci-seccomp-recorder merge: bad.json"* ]]
 	done
+	nested deep.json
+	for command in merge:1 diff:2; do
+		run --separate-stderr "$HOOK_BINARY" "${command%:*}" node1.json deep.json
+		[ "$status" -eq "${command#*:}" ] # not 139: no crash
+		[ "${#stderr_lines[@]}" -eq 1 ]
+		[[ "$stderr" == *"deep.json nests deeper than 64 levels" ]]
+	done
 	head -c $((64 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >huge.json
 	run --separate-stderr "$HOOK_BINARY" merge huge.json
 	[ "$status" -eq 1 ]

@@ -128,7 +128,7 @@ TEST_CASE("a container that asks and cannot be given the hook is refused with th
 	CHECK_THROWS_WITH(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json"},"hooks":{"prestart":{}}})"),
 			  Contains("hooks.prestart is not an array"));
 	CHECK_THROWS_WITH(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json"})"),
-			  Contains("is not a JSON object: cannot add the recording hook"));
+			  Contains("is not a JSON object of at most 64 levels: cannot add the recording hook"));
 	Fixture::write(f.hooks / kHooksJsonName, R"({"version":"1.0.0","hook":{"path":"/h"},"when":{"annotations":{"(":"."}},"stages":["prestart"]})");
 	CHECK_THROWS_WITH(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json"}})"), Contains("bad when pattern"));
 	for (const char* entry : {"[]", R"({"version":"0.1.0"})", R"({"version":"1.0.0","hook":{}})",
