@@ -156,34 +156,60 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 	logging::info("loaded and attached the BPF recorder, pinned at " + dir);
 }
 
-// Clock ticks after boot at which a process started: with its pid, this
-// names a process for good (pids are reused, start times are not).
-uint64_t start_time(pid_t pid)
+// A process's state letter and the clock tick after boot at which it
+// started: with its pid, the start names a process for good (pids are reused,
+// start times are not). None if there is no such process.
+struct ProcStat {
+	char state;
+	uint64_t start;
+};
+
+std::optional<ProcStat> proc_stat(pid_t pid)
 {
 	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
 	std::string stat((std::istreambuf_iterator<char>(in)), {});
 	size_t paren = stat.rfind(')');
 	if (paren == std::string::npos)
-		return 0;
+		return std::nullopt;
 	std::istringstream fields(stat.substr(paren + 2));
 	std::string field;
-	for (int i = 3; i <= 22 && fields >> field; ++i) // fields 3.. after "pid (comm)"
-		if (i == 22)
-			return std::stoull(field);
-	return 0;
+	ProcStat ps = {};
+	for (int i = 3; i <= 22 && fields >> field; ++i) { // fields 3.. after "pid (comm)"
+		if (i == 3)
+			ps.state = field[0];
+		else if (i == 22)
+			ps.start = std::stoull(field);
+	}
+	return ps;
+}
+
+// Whether the tracing child that owns a slot still runs: not gone, not a
+// zombie nobody reaped (it holds nothing any more), not another process
+// under a reused pid.
+bool owner_alive(const struct slot& s)
+{
+	std::optional<ProcStat> ps = proc_stat(static_cast<pid_t>(s.owner_pid));
+	return ps && ps->state != 'Z' && ps->state != 'X' && ps->start == s.owner_start;
 }
 
 } // namespace
 
-NodeLock::NodeLock()
+NodeLock::NodeLock(std::chrono::milliseconds wait)
 {
 	int fd = ::open(kLockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		throw_errno(std::string("open lock ") + kLockPath);
 	fd_.reset(fd);
-	while (::flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR)
+	// flock has no timeout: poll it. Holders keep it for milliseconds.
+	auto deadline = std::chrono::steady_clock::now() + wait;
+	while (::flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
 			throw_errno(std::string("lock ") + kLockPath);
+		if (std::chrono::steady_clock::now() >= deadline)
+			throw Error(std::string(kLockPath) + " is held by another process for more than " +
+				    std::to_string(wait.count()) + " ms");
+		::usleep(2000);
+	}
 }
 
 NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodeProgram([&] {
@@ -232,8 +258,7 @@ void NodeProgram::free_stale_slots()
 {
 	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr) {
 		struct slot s = read_slot(nr);
-		if (s.in_use && (::kill(static_cast<pid_t>(s.owner_pid), 0) != 0 ||
-				 start_time(static_cast<pid_t>(s.owner_pid)) != s.owner_start)) {
+		if (s.in_use && !owner_alive(s)) {
 			logging::warn("freeing the slot of tracing child " + std::to_string(s.owner_pid) +
 				      ", which is gone");
 			free_slot(nr);
@@ -260,7 +285,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 	s.mntns = target.mntns;
 	s.init_tgid = static_cast<uint32_t>(target.pid);
 	s.owner_pid = static_cast<uint32_t>(::getpid());
-	s.owner_start = start_time(::getpid());
+	s.owner_start = proc_stat(::getpid()).value().start;
 	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY), "claim recorder slot");
 	try {
 		struct target_key key = {target.pidns, target.mntns};

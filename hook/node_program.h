@@ -5,6 +5,7 @@
 // Every change happens under the node lock.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -17,7 +18,9 @@
 // An exclusive lock on the node's recorder state, held while it lives.
 class NodeLock {
 public:
-	NodeLock();
+	// Waits at most `wait` for a holder to let go: a stuck one must not hang
+	// a container's start.
+	explicit NodeLock(std::chrono::milliseconds wait);
 
 private:
 	UniqueFd fd_;

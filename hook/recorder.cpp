@@ -2,9 +2,18 @@
 
 #include "log.h"
 
+namespace {
+
+// A claim or a release holds the lock for milliseconds (a first load: tens).
+constexpr std::chrono::seconds kClaimWait{10};
+// Past this a slot is left for the next recording to free.
+constexpr std::chrono::seconds kReleaseWait{30};
+
+} // namespace
+
 Recorder::Recorder(const Target& target, const std::string& btf_path)
 {
-	NodeLock lock;
+	NodeLock lock(kClaimWait);
 	program_.emplace(lock, btf_path);
 	slot_ = program_->claim(lock, target);
 }
@@ -12,7 +21,7 @@ Recorder::Recorder(const Target& target, const std::string& btf_path)
 Recorder::~Recorder()
 {
 	try {
-		NodeLock lock;
+		NodeLock lock(kReleaseWait);
 		program_->release(lock, slot_);
 	} catch (const std::exception& e) {
 		logging::error(std::string("stop recording: ") + e.what());

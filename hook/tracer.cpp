@@ -86,7 +86,9 @@ UniqueFd block_signals()
 	return UniqueFd(fd);
 }
 
-void write_profile(const TraceJob& job, const Recorder& rec)
+// Writes the profile (and the resource). False if it could not: the log then
+// has the recorded names, so that a full disk loses no recording.
+bool write_profile(const TraceJob& job, const Recorder& rec)
 {
 	if (rec.untracked() != 0)
 		logging::warn(std::to_string(rec.untracked()) +
@@ -97,7 +99,12 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
 	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, resolved.names, host_arch_names());
-	job.output.write_atomically(profile.text);
+	try {
+		job.output.write_atomically(profile.text);
+	} catch (const std::exception& e) {
+		logging::error(std::string(e.what()) + "; the recorded syscalls: " + join(resolved.names, " "));
+		return false;
+	}
 	logging::info("wrote " + job.output.display() + ": " + std::to_string(resolved.names.size()) +
 		      " syscalls recorded, " + std::to_string(profile.added.size()) + " allowed by its recorded rule" +
 		      (job.input ? " (the others were in the input profile)" : ""));
@@ -109,9 +116,15 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 			      ": the input profile allows these recorded syscalls only under its conditions, which they keep: " +
 			      join(profile.conditional, " "));
 	if (job.resource) {
-		job.resource->file.write_atomically(render_seccompprofile(profile.rules, job.resource->name));
+		try {
+			job.resource->file.write_atomically(render_seccompprofile(profile.rules, job.resource->name));
+		} catch (const std::exception& e) {
+			logging::error(e.what());
+			return false;
+		}
 		logging::info("wrote " + job.resource->file.display() + ": SeccompProfile " + job.resource->name);
 	}
+	return true;
 }
 
 // Runs in the child until the container's init is gone or the node asks us
@@ -119,6 +132,9 @@ void write_profile(const TraceJob& job, const Recorder& rec)
 int record(const TraceJob& job, int ready_fd)
 {
 	detach_from_runtime();
+	// A hook killed before it read "ready" must not take the child, and its
+	// slot, with it: the write fails instead, and the recording goes on.
+	::signal(SIGPIPE, SIG_IGN);
 	std::optional<Recorder> rec;
 	UniqueFd signals;
 	try {
@@ -151,7 +167,7 @@ int record(const TraceJob& job, int ready_fd)
 			break;
 		}
 		if (rec->execed())
-			write_profile(job, *rec); // a snapshot of a container that runs on
+			write_profile(job, *rec); // a snapshot of a container that runs on; a failure is logged
 		else
 			logging::info("no snapshot of " + job.output.display() + ": the container's process has not started yet");
 	}
@@ -167,8 +183,7 @@ int record(const TraceJob& job, int ready_fd)
 			       " start it): no profile written to " + job.output.display());
 		return 1;
 	}
-	write_profile(job, *rec);
-	return 0;
+	return write_profile(job, *rec) ? 0 : 1;
 }
 
 // "" once the child is recording (and released to run on), else why not.
@@ -229,8 +244,10 @@ void start_tracer(TraceJob job, std::chrono::milliseconds timeout)
 	if (failure.empty())
 		return;
 	// A child killed half-way through loading cannot clean up after itself.
+	// Best effort, and brief: the runtime is waiting, and the next
+	// recording frees what is left.
 	try {
-		NodeLock lock;
+		NodeLock lock(std::chrono::seconds(1));
 		NodeProgram::tidy(lock);
 	} catch (const std::exception& e) {
 		logging::warn(std::string("clean up after the tracing child: ") + e.what());

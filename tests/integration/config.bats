@@ -42,6 +42,9 @@ setup() {
 	[ "$(jq -r .version <<<"$json")" = 1.0.0 ]
 	[ "$(jq -c .stages <<<"$json")" = '["prestart"]' ]
 	[[ "$(jq -r .hook.path <<<"$json")" == /* ]]
+	# The runtime's deadline for the hook, past the hook's own (--timeout,
+	# 10 s by default, and a second for cleaning up after a failed start).
+	[ "$(jq -r .hook.timeout <<<"$json")" -ge 12 ]
 	regex=$(jq -r '.when.annotations | keys[0]' <<<"$json")
 	matches() { /usr/bin/python3 -c 'import re, sys; sys.exit(0 if re.search(sys.argv[1], sys.argv[2]) else 1)' "$regex" "$1"; }
 	matches io.containers.trace-syscall

@@ -6,7 +6,10 @@ load helpers
 
 setup_file() { probe_runtime; }
 setup() { setup_recorder; }
-teardown() { teardown_recorder; }
+teardown() {
+	! mountpoint -q "${PROFILES:-/nonexistent}" || umount "$PROFILES"
+	teardown_recorder
+}
 
 # A container that makes the probe's syscalls, then waits to be stopped.
 start_long_container() {
@@ -103,5 +106,18 @@ assert_probe_recorded() {
 	wait_for_no_tracing_child
 	cmp "$PROFILES/good.json" "$WORK/good.before"
 	[ "$(grep -c "exited before its runtime exec'd the container's process (the runtime failed to start it): no profile written to $PROFILES/good.json" "$HOOK_LOG")" = 2 ]
+	assert_no_leftovers
+}
+
+@test "a full disk at the final write leaves no partial file, and the log keeps what was recorded" {
+	mkdir -m 0700 "$PROFILES"
+	mount -t tmpfs -o size=4k,mode=0700 tmpfs "$PROFILES"
+	head -c 4096 /dev/zero >"$PROFILES/filler" || true
+	run record full /bin/probe record
+	[ "$status" -eq 0 ] # the container ran; only its profile could not be written
+	wait_for_no_tracing_child
+	[ ! -e "$PROFILES/full.json" ]
+	[ "$(ls -A "$PROFILES")" = filler ] # no temp file left either
+	grep -q "No space left on device; the recorded syscalls: .*getitimer.*ioprio_get" "$HOOK_LOG"
 	assert_no_leftovers
 }

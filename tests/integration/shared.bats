@@ -8,7 +8,11 @@ load helpers
 
 setup_file() { probe_runtime; }
 setup() { setup_recorder; }
-teardown() { teardown_recorder; }
+teardown() {
+	[ -z "${REAPER:-}" ] || kill "$REAPER" 2>/dev/null || true
+	stop_target
+	teardown_recorder
+}
 
 sys_enter_programs() {
 	bpftool -j prog show | jq '[.[] | select(.name == "on_sys_enter")] | length'
@@ -69,5 +73,51 @@ sys_enter_programs() {
 	wait_for_profile once
 	assert_has_syscall once getsid # the first recording went on
 	[ ! -e "$PROFILES/twice.json" ]
+	assert_no_leftovers
+}
+
+@test "the slot of a tracing child that died but was never reaped (a zombie) is freed too" {
+	# The hook's child outlives the hook; its new parent here is a
+	# subreaper that never reaps, so the killed child stays a zombie.
+	start_target
+	/usr/bin/python3 -c 'import ctypes, subprocess, sys, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+subprocess.run(sys.argv[2:], check=True)
+open(sys.argv[1], "w").close()
+time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --log-file "$HOOK_LOG" \
+		<<<"$(state_json "$TARGET" "of:zombie.json")" &
+	REAPER=$!
+	wait_until 10 test -e "$WORK/hook-done"
+	local child
+	child=$(pgrep -P "$REAPER") # the hook has exited: this is its tracing child
+	[ "$child" = "$(tracing_children | grep -vx "$REAPER")" ]
+	kill -KILL "$child"
+	wait_until 5 grep -q '^State:.Z' "/proc/$child/status"
+
+	run record next /bin/true
+	[ "$status" -eq 0 ]
+	wait_for_profile next
+	grep -q "freeing the slot of tracing child $child, which is gone" "$HOOK_LOG"
+	kill "$REAPER" # (its command line names the profile dir too)
+	stop_target
+	assert_no_leftovers
+}
+
+@test "a lock holder that never lets go does not hang the container's start" {
+	install_hook '["--timeout", "1"]'
+	( exec 9>>/run/oci-seccomp-recorder.lock && flock 9 && exec sleep 60 ) &
+	local holder=$!
+	wait_until 5 sh -c "! flock -n /run/oci-seccomp-recorder.lock true"
+	# (timeout's 124 would mean a hang)
+	run timeout 30 podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs --cgroup-manager cgroupfs \
+		--events-backend none --hooks-dir "$WORK/hooks" run --rm --runtime "$RUNTIME" --network none \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --annotation "$ANNOTATION=of:stuck.json" \
+		--rootfs "$ROOTFS" /bin/true
+	kill "$holder"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$status" -ne 124 ]
+	[[ "$output" == *"tracing child did not start recording within 1000 ms"* ]]
+	grep -q "clean up after the tracing child: /run/oci-seccomp-recorder.lock is held by another process for more than 1000 ms" "$HOOK_LOG"
 	assert_no_leftovers
 }
