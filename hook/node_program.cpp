@@ -87,6 +87,33 @@ void make_dir(const std::string& path)
 		throw_errno("create " + path);
 }
 
+// A directory the pins may be trusted in: root's, a directory (not a symlink
+// to one), and writable by nobody else, or sticky (bpffs mounted 1777:
+// others may add entries there, but not rename or delete root's). Whoever
+// could write in the pin directories could unpin the link (every recording
+// on the node stops) or plant maps of their own.
+void require_trusted_dir(const std::string& path, bool sticky_ok)
+{
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	if (!fd)
+		throw_errno("open " + path);
+	struct stat st;
+	if (::fstat(fd.get(), &st) < 0)
+		throw_errno("stat " + path);
+	if (st.st_uid != 0)
+		throw Error(path + " is owned by uid " + std::to_string(st.st_uid) + ", not root: refusing to trust it");
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX)))
+		throw Error(path + " is writable by group or others: refusing to trust it");
+}
+
+// The pin directory, its parent and bpffs itself, checked level by level.
+void require_trusted_pins(const std::string& dir)
+{
+	require_trusted_dir(kBpffs, true);
+	require_trusted_dir(kPinRoot, false);
+	require_trusted_dir(dir, false);
+}
+
 UniqueFd get_pinned(const std::string& path)
 {
 	int fd = bpf_obj_get(path.c_str());
@@ -132,6 +159,7 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 
 	make_dir(dir);
 	try {
+		require_trusted_pins(dir);
 		for (const char* name : kMaps) {
 			bpf_map* map = bpf_object__find_map_by_name(skel->obj, name);
 			if (!map)
@@ -215,10 +243,14 @@ NodeLock::NodeLock(std::chrono::milliseconds wait)
 NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodeProgram([&] {
 	libbpf_set_print(log_libbpf);
 	ensure_bpffs();
+	require_trusted_dir(kBpffs, true);
 	std::string dir = pin_dir();
+	if (::access(kPinRoot, F_OK) == 0)
+		require_trusted_dir(kPinRoot, false); // before anything in it is used or removed
 	if (!fully_pinned(dir)) {
 		remove_pins(dir); // what a crash half-way through a load left
 		make_dir(kPinRoot);
+		require_trusted_dir(kPinRoot, false);
 		try {
 			load_and_pin(dir, btf_path);
 		} catch (...) {
@@ -226,6 +258,7 @@ NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodePro
 			throw;
 		}
 	}
+	require_trusted_pins(dir);
 	return dir;
 }())
 {
@@ -352,6 +385,8 @@ void NodeProgram::release(const NodeLock&, uint32_t nr)
 void NodeProgram::tidy(const NodeLock&)
 {
 	std::string dir = pin_dir();
+	if (::access(kPinRoot, F_OK) == 0)
+		require_trusted_dir(kPinRoot, false);
 	if (!fully_pinned(dir)) {
 		remove_pins(dir);
 		::rmdir(kPinRoot);

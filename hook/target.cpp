@@ -1,5 +1,6 @@
 #include "target.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -12,6 +13,14 @@
 
 namespace {
 
+uint32_t inode_of(int fd, const std::string& path)
+{
+	struct stat st;
+	if (::fstat(fd, &st) < 0)
+		throw_errno("stat " + path);
+	return static_cast<uint32_t>(st.st_ino);
+}
+
 uint32_t ns_inode(const std::string& proc, const char* ns)
 {
 	std::string path = proc + "/ns/" + ns;
@@ -19,6 +28,17 @@ uint32_t ns_inode(const std::string& proc, const char* ns)
 	if (::stat(path.c_str(), &st) < 0)
 		throw_errno("stat " + path);
 	return static_cast<uint32_t>(st.st_ino);
+}
+
+// The namespace, held open, and its inode.
+UniqueFd open_ns(const std::string& proc, const char* ns, uint32_t& inode)
+{
+	std::string path = proc + "/ns/" + ns;
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd)
+		throw_errno("open " + path);
+	inode = inode_of(fd.get(), path);
+	return fd;
 }
 
 // The pid in the process's own (innermost) PID namespace: 1 for the init of
@@ -60,8 +80,8 @@ Target resolve_target(pid_t pid)
 	t.pidfd.reset(static_cast<int>(fd));
 
 	std::string proc = "/proc/" + std::to_string(pid);
-	t.pidns = ns_inode(proc, "pid");
-	t.mntns = ns_inode(proc, "mnt");
+	t.pidns_fd = open_ns(proc, "pid", t.pidns);
+	t.mntns_fd = open_ns(proc, "mnt", t.mntns);
 	// Where the PID namespace is not the container's own, the mount namespace
 	// is what tells it apart: it must not be the host's either.
 	bool owns_pidns = t.pidns != ns_inode("/proc/self", "pid") && innermost_pid(proc) == 1;

@@ -13,6 +13,10 @@ struct Target {
 	UniqueFd pidfd;     // pins that process: readable once it has exited
 	uint32_t pidns = 0; // PID namespace inode
 	uint32_t mntns = 0; // mount namespace inode
+	// Held for the whole recording: a namespace lives while a descriptor of
+	// it is open, so its inode number, which the BPF maps match on, cannot be
+	// freed and given to another container's namespace meanwhile.
+	UniqueFd pidns_fd, mntns_fd;
 };
 
 // Refuses a pid that is not a live process, and a container that shares its

@@ -9,6 +9,7 @@ load helpers
 setup_file() { probe_runtime; }
 setup() { setup_recorder; }
 teardown() {
+	[ -z "${PLANTED:-}" ] || rmdir "$PLANTED"
 	[ -z "${REAPER:-}" ] || kill "$REAPER" 2>/dev/null || true
 	stop_target
 	teardown_recorder
@@ -119,5 +120,38 @@ time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --lo
 	[ "$status" -ne 124 ]
 	[[ "$output" == *"tracing child did not start recording within 1000 ms"* ]]
 	grep -q "clean up after the tracing child: /run/oci-seccomp-recorder.lock is held by another process for more than 1000 ms" "$HOOK_LOG"
+	assert_no_leftovers
+}
+
+@test "a pin directory planted by someone else is refused in one line, and nothing is pinned in it" {
+	local root=/sys/fs/bpf/oci-seccomp-recorder
+	[ ! -e "$root" ] # no recording runs
+	mkdir -m 0777 "$root"
+	PLANTED=$root
+	run record planted /bin/true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$root is writable by group or others: refusing to trust it"* ]]
+	[ -z "$(ls -A "$root")" ]
+	chmod 0700 "$root"
+	chown 65534 "$root"
+	run record planted /bin/true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$root is owned by uid 65534, not root: refusing to trust it"* ]]
+	[ -z "$(ls -A "$root")" ]
+	rmdir "$root"
+	PLANTED=
+	[ ! -e "$PROFILES/planted.json" ]
+	assert_no_leftovers
+}
+
+@test "the tracing child holds the container's namespaces open, so their inodes cannot be reused meanwhile" {
+	run_container -d --name held --annotation "$ANNOTATION=of:held.json" -- /bin/sleep 600
+	local init child fds
+	init=$(podman_ inspect -f '{{.State.Pid}}' held)
+	child=$(tracing_children)
+	fds=$(for fd in /proc/"$child"/fd/*; do readlink "$fd"; done)
+	grep -qx "$(readlink "/proc/$init/ns/pid")" <<<"$fds"
+	grep -qx "$(readlink "/proc/$init/ns/mnt")" <<<"$fds"
+	podman_ kill held
 	assert_no_leftovers
 }
