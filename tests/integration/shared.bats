@@ -150,8 +150,8 @@ time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --lo
 	init=$(podman_ inspect -f '{{.State.Pid}}' held)
 	child=$(tracing_children)
 	fds=$(for fd in /proc/"$child"/fd/*; do readlink "$fd"; done)
-	grep -qx "$(readlink "/proc/$init/ns/pid")" <<<"$fds"
-	grep -qx "$(readlink "/proc/$init/ns/mnt")" <<<"$fds"
+	grep -qxF "$(readlink "/proc/$init/ns/pid")" <<<"$fds"
+	grep -qxF "$(readlink "/proc/$init/ns/mnt")" <<<"$fds"
 	podman_ kill held
 	assert_no_leftovers
 }
