@@ -15,8 +15,29 @@ namespace {
 UniqueFd log_fd;
 bool to_stderr = true;
 
-void emit(int priority, const char* level, const std::string& msg)
+// Messages carry annotation text, which anyone who can create a pod
+// writes: every byte outside printable ASCII (a newline that would forge a
+// log line, a terminal escape) and the backslash become \xNN.
+std::string escaped(const std::string& msg)
 {
+	static const char hex[] = "0123456789abcdef";
+	std::string out;
+	out.reserve(msg.size());
+	for (unsigned char c : msg) {
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			out += static_cast<char>(c);
+		} else {
+			out += "\\x";
+			out += hex[c >> 4];
+			out += hex[c & 0xf];
+		}
+	}
+	return out;
+}
+
+void emit(int priority, const char* level, const std::string& raw)
+{
+	std::string msg = escaped(raw);
 	::syslog(priority, "%s", msg.c_str());
 	if (to_stderr)
 		(void)write_all(STDERR_FILENO, "oci-seccomp-recorder: " + msg + "\n"); // logging never fails the hook

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <random>
 
@@ -63,6 +64,13 @@ std::string ProfileDir::relative(const std::string& annotated) const
 			throw Error("profile path " + annotated + " has an empty, '.' or '..' component");
 		if (part.size() > NAME_MAX)
 			throw Error("profile path " + annotated + " has a name longer than NAME_MAX");
+		// What lands in file names, log lines and collection scripts.
+		auto safe = [](char c) {
+			return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+			       c == '_' || c == '-';
+		};
+		if (!std::all_of(part.begin(), part.end(), safe))
+			throw Error("profile path " + annotated + " has a character other than A-Z a-z 0-9 . _ -");
 		if (end == std::string::npos)
 			break;
 		start = end + 1;

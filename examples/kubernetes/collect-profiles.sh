@@ -15,8 +15,13 @@ kubectl -n "$ns" get pods -l app=oci-seccomp-recorder \
 		kubectl -n "$ns" exec "$pod" -c profiles -- tar -C /profiles -cf - . | tar -C "$out/nodes/$node" -xf -
 	done
 
+# Globs, not find's output split on whitespace: a file name is never split
+# or globbed again, whatever it holds.
 mkdir -p "$out/merged"
-for name in $(find "$out/nodes" -mindepth 2 -maxdepth 2 -name '*.json' -exec basename {} \; | sort -u); do
+for path in "$out"/nodes/*/*.json; do
+	[ -e "$path" ] || continue
+	name=${path##*/}
+	[ ! -e "$out/merged/$name" ] || continue # merged from every node already
 	"$recorder" merge --output "$out/merged/$name" "$out"/nodes/*/"$name"
 	echo "$out/merged/$name"
 done

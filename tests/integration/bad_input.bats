@@ -100,6 +100,15 @@ refuse_annotation() {
 	refuse_annotation "if:missing.json;of:x.json" "No such file"
 }
 
+@test "an annotation cannot forge a log line or name a file outside the safe characters" {
+	refuse_annotation $'of:x\n2026-01-01T00:00:00Z [1] error: forged.json' "has a character other than A-Z a-z 0-9 \\. _ -"
+	# One line on stderr (refuse checks that), and in the log the newline
+	# is \x0a within the one line of the refusal.
+	! grep -q '^2026-01-01T00:00:00Z' "$HOOK_LOG"
+	grep -q 'profile path x\\x0a2026-01-01T00:00:00Z \[1\] error: forged.json has a character' "$HOOK_LOG"
+	refuse_annotation $'of:caf\xc3\xa9.json' "caf\\\\xc3\\\\xa9.json has a character other than"
+}
+
 @test "malformed annotations are refused" {
 	refuse_annotation "" "empty annotation"
 	refuse_annotation "of:" "empty path"

@@ -82,3 +82,27 @@ setup() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"sidekick names no container"* ]]
 }
+
+@test "collect-profiles.sh copies every node's profiles and merges them by name, whatever the names" {
+	local tmp=$BATS_TEST_TMPDIR
+	mkdir -p "$tmp/bin" "$tmp/node-a" "$tmp/node-b"
+	# kubectl as the script uses it: the DaemonSet's pods, and tar out of each.
+	cat >"$tmp/bin/kubectl" <<-SH
+	#!/bin/sh
+	case "\$*" in
+	*"get pods"*) printf 'pod-a node-a\npod-b node-b\n' ;;
+	*"exec pod-a "*) tar -C "$tmp/node-a" -cf - . ;;
+	*"exec pod-b "*) tar -C "$tmp/node-b" -cf - . ;;
+	*) exit 1 ;;
+	esac
+	SH
+	chmod +x "$tmp/bin/kubectl"
+	profile() { jq -n --args '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: $ARGS.positional, action: "SCMP_ACT_ALLOW"}]}' "$@"; }
+	profile read write >"$tmp/node-a/web.json"
+	profile openat >"$tmp/node-b/web.json"
+	profile read >"$tmp/node-a/odd name *.json" # not the hook's, but a node may hold it
+	(cd "$tmp" && PATH="$tmp/bin:$PATH" RECORDER="$HOOK_BINARY" "$SOURCE_DIR/examples/kubernetes/collect-profiles.sh" out)
+	[ "$(jq -c '.syscalls[0].names' "$tmp/out/merged/web.json")" = '["openat","read","write"]' ]
+	[ "$(jq -c '.syscalls[0].names' "$tmp/out/merged/odd name *.json")" = '["read"]' ]
+	[ "$(ls "$tmp/out/merged" | wc -l)" = 2 ]
+}

@@ -124,6 +124,11 @@ TEST_CASE("paths that leave the profile dir are refused and nothing is written",
 	refuses("a//b.json", "empty");
 	refuses(std::string(NAME_MAX + 1, 'n'), "NAME_MAX");
 	refuses(std::string(PATH_MAX, 'p'), "PATH_MAX");
+	// Only A-Z a-z 0-9 . _ - in a name: what lands in logs and scripts.
+	for (const char* name : {"x\n2026-01-01T00:00:00Z [1] error: forged.json", "a b.json", "caf\xc3\xa9.json",
+				 "$(reboot).json", "dir;x/a.json", "a\x1b[31m.json"})
+		refuses(name, "has a character other than A-Z a-z 0-9 . _ -");
+	CHECK_NOTHROW(dir.output("Web_App-2.v2.json"));
 
 	// Names that exist below the dir but are not regular files.
 	CHECK_THROWS_WITH(dir.output("link.json"), Contains("is a symlink"));
