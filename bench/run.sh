@@ -105,7 +105,7 @@ row "1. hook latency, ms (median [p25–p75], $RUNS runs): first recording on th
 row "1. ... while another container is being recorded" "$lat_warm" "" ""
 
 # --- 2. container start -------------------------------------------------
-start_ms() { # podman run args -> ms
+start_ms() { # a command that starts and runs a container -> ms
 	local start end
 	start=${EPOCHREALTIME/./}
 	"$@" >/dev/null 2>&1 || { echo fail; return; }
@@ -247,17 +247,11 @@ done
 row "8. ... the wrapper alone (exec of /bin/true in runc's place), ms" "$(printf '%s\n' "${wrapped[@]}" | awk '{ print $1 / 1000 }' | spread)" \
 	"/bin/true run by env: $(printf '%s\n' "${direct[@]}" | awk '{ print $1 / 1000 }' | spread)" ""
 start_containerd
-ctr_start_ms() { # ctr run options -> ms
-	local start end
-	start=${EPOCHREALTIME/./}
-	ctr_ run --rm --runc-binary "$WRAPPER_BINARY" "$@" --rootfs "$ROOTFS" "ctr-$RANDOM" /bin/true >/dev/null 2>&1 || { echo fail; return; }
-	end=${EPOCHREALTIME/./}
-	echo $(((end - start) / 1000))
-}
 plain=() recorded=()
 for i in $(seq "$RUNS"); do
-	plain+=("$(ctr_start_ms)")
-	recorded+=("$(ctr_start_ms --annotation "$ANNOTATION=of:ctr-$i.json")")
+	plain+=("$(start_ms ctr_ run --rm --runc-binary "$WRAPPER_BINARY" --rootfs "$ROOTFS" "plain-$i" /bin/true)")
+	recorded+=("$(start_ms ctr_ run --rm --runc-binary "$WRAPPER_BINARY" --annotation "$ANNOTATION=of:ctr-$i.json" \
+		--rootfs "$ROOTFS" "recorded-$i" /bin/true)")
 done
 stop_containerd >/dev/null
 p=$(printf '%s\n' "${plain[@]}" | median)

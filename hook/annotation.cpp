@@ -1,5 +1,6 @@
 #include "annotation.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "error.h"
@@ -104,5 +105,21 @@ std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, 
 	}
 	if (auto it = annotations.find(plain); it != annotations.end())
 		return SelectedAnnotation{it->first, it->second};
+	return std::nullopt;
+}
+
+std::optional<std::string> tenant_of(const std::map<std::string, std::string>& annotations)
+{
+	for (const char* key : {"io.kubernetes.cri-o.Namespace", "io.kubernetes.cri.sandbox-namespace"}) {
+		auto it = annotations.find(key);
+		if (it == annotations.end())
+			continue;
+		const std::string& ns = it->second;
+		bool label = !ns.empty() && ns.size() <= 63 && ns.front() != '-' && ns.back() != '-' &&
+			     std::all_of(ns.begin(), ns.end(), [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; });
+		if (!label)
+			throw Error(std::string(key) + " '" + ns + "' is not a Kubernetes namespace name");
+		return ns;
+	}
 	return std::nullopt;
 }

@@ -29,3 +29,11 @@ struct SelectedAnnotation {
 // naming this container wins over the plain one; a pod's infra (sandbox)
 // container is never recorded.
 std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations);
+
+// The Kubernetes namespace of a pod's container, from what its runtime sets
+// (CRI-O's io.kubernetes.cri-o.Namespace, containerd's
+// io.kubernetes.cri.sandbox-namespace; pods cannot set these, as neither
+// runtime passes pod annotations of those names through): each namespace's
+// profiles live in a directory of their own. None outside Kubernetes.
+// Refuses a value that is not a namespace name (a DNS label).
+std::optional<std::string> tenant_of(const std::map<std::string, std::string>& annotations);

@@ -1,9 +1,11 @@
-// Owning file descriptor, and writing all of a buffer to one.
+// Owning file descriptor, writing all of a buffer to one, and locking one.
 #pragma once
 
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <string_view>
 #include <utility>
 
@@ -49,6 +51,24 @@ inline bool write_all(int fd, std::string_view data)
 			return false;
 		}
 		data.remove_prefix(static_cast<size_t>(n));
+	}
+	return true;
+}
+
+// flock(LOCK_EX) for at most `wait` (flock itself has no timeout: this polls;
+// holders here keep their locks for milliseconds). False, with errno set, if
+// it failed; EWOULDBLOCK if the wait ran out.
+inline bool lock_within(int fd, std::chrono::milliseconds wait)
+{
+	auto deadline = std::chrono::steady_clock::now() + wait;
+	while (::flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return false;
+		if (std::chrono::steady_clock::now() >= deadline) {
+			errno = EWOULDBLOCK;
+			return false;
+		}
+		::usleep(2000);
 	}
 	return true;
 }

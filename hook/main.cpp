@@ -137,6 +137,8 @@ int run(const Options& opts)
 	Request req = parse_annotation(annotation->value);
 
 	ProfileDir dir(opts.profile_dir);
+	if (std::optional<std::string> tenant = tenant_of(state.annotations))
+		dir = dir.subdir(*tenant); // of: and if: resolve in the namespace's own directory
 	std::optional<InputProfile> input;
 	if (req.input)
 		input = parse_input_profile(dir.read(*req.input, kMaxInputProfileBytes));

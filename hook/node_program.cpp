@@ -228,16 +228,12 @@ NodeLock::NodeLock(std::chrono::milliseconds wait)
 	if (fd < 0)
 		throw_errno(std::string("open lock ") + kLockPath);
 	fd_.reset(fd);
-	// flock has no timeout: poll it. Holders keep it for milliseconds.
-	auto deadline = std::chrono::steady_clock::now() + wait;
-	while (::flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			throw_errno(std::string("lock ") + kLockPath);
-		if (std::chrono::steady_clock::now() >= deadline)
-			throw Error(std::string(kLockPath) + " is held by another process for more than " +
-				    std::to_string(wait.count()) + " ms");
-		::usleep(2000);
-	}
+	if (lock_within(fd, wait))
+		return;
+	if (errno == EWOULDBLOCK)
+		throw Error(std::string(kLockPath) + " is held by another process for more than " +
+			    std::to_string(wait.count()) + " ms");
+	throw_errno(std::string("lock ") + kLockPath);
 }
 
 NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodeProgram([&] {

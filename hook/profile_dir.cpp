@@ -29,6 +29,27 @@ std::string describe_type(mode_t mode)
 	return "not a regular file";
 }
 
+// A regular file's contents, at most max_bytes of them.
+std::string read_regular(int fd, const struct stat& st, size_t max_bytes, const std::string& what)
+{
+	if (static_cast<size_t>(st.st_size) > max_bytes)
+		throw Error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
+	std::string data(static_cast<size_t>(st.st_size), '\0');
+	size_t off = 0;
+	while (off < data.size()) {
+		ssize_t n = ::read(fd, data.data() + off, data.size() - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw_errno("read " + what);
+		if (n == 0)
+			break;
+		off += static_cast<size_t>(n);
+	}
+	data.resize(off);
+	return data;
+}
+
 } // namespace
 
 ProfileDir::ProfileDir(std::string path) : path_(std::move(path))
@@ -43,6 +64,19 @@ ProfileDir::ProfileDir(std::string path) : path_(std::move(path))
 	if (fd < 0)
 		throw_errno("open profile dir " + path_);
 	fd_.reset(fd);
+}
+
+ProfileDir::ProfileDir(std::string path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+
+ProfileDir ProfileDir::subdir(const std::string& name) const
+{
+	std::string path = path_ + "/" + name;
+	if (::mkdirat(fd_.get(), name.c_str(), 0700) < 0 && errno != EEXIST)
+		throw_errno("create profile dir " + path);
+	UniqueFd fd(::openat(fd_.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	if (!fd)
+		throw_errno("open profile dir " + path);
+	return ProfileDir(std::move(path), std::move(fd));
 }
 
 std::string ProfileDir::relative(const std::string& annotated) const
@@ -111,22 +145,7 @@ std::string ProfileDir::read(const std::string& annotated, size_t max_bytes) con
 		throw_errno("stat " + what);
 	if (!S_ISREG(st.st_mode))
 		throw Error(what + " is " + describe_type(st.st_mode));
-	if (static_cast<size_t>(st.st_size) > max_bytes)
-		throw Error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
-	std::string data(static_cast<size_t>(st.st_size), '\0');
-	size_t off = 0;
-	while (off < data.size()) {
-		ssize_t n = ::read(fd.get(), data.data() + off, data.size() - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			throw_errno("read " + what);
-		if (n == 0)
-			break;
-		off += static_cast<size_t>(n);
-	}
-	data.resize(off);
-	return data;
+	return read_regular(fd.get(), st, max_bytes, what);
 }
 
 OutputFile ProfileDir::output(const std::string& annotated) const
@@ -152,7 +171,7 @@ OutputFile::OutputFile(UniqueFd dir, std::string name, std::string display)
 {
 }
 
-void OutputFile::write_atomically(const std::string& data, mode_t mode) const
+ino_t OutputFile::write_atomically(const std::string& data, mode_t mode) const
 {
 	std::string tmp = ".oci-seccomp-recorder." + std::to_string(::getpid()) + "." +
 			  std::to_string(std::random_device{}()) + ".tmp";
@@ -160,11 +179,14 @@ void OutputFile::write_atomically(const std::string& data, mode_t mode) const
 	if (raw < 0)
 		throw_errno("create temp file for " + display_);
 	UniqueFd fd(raw);
+	struct stat st;
 	try {
 		if (::fchmod(fd.get(), mode) < 0) // whatever the umask
 			throw_errno("chmod temp file for " + display_);
 		if (!write_all(fd.get(), data))
 			throw_errno("write temp file for " + display_);
+		if (::fstat(fd.get(), &st) < 0)
+			throw_errno("stat temp file for " + display_);
 		if (::fsync(fd.get()) < 0)
 			throw_errno("fsync temp file for " + display_);
 		if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name_.c_str()) < 0)
@@ -175,4 +197,34 @@ void OutputFile::write_atomically(const std::string& data, mode_t mode) const
 	}
 	if (::fsync(dir_.get()) < 0)
 		throw_errno("fsync directory of " + display_);
+	return st.st_ino;
+}
+
+UniqueFd OutputFile::lock() const
+{
+	// A description of its own: flock locks belong to open file descriptions.
+	UniqueFd fd(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!fd)
+		throw_errno("open directory of " + display_);
+	if (!lock_within(fd.get(), std::chrono::seconds(10)))
+		throw_errno("lock directory of " + display_);
+	return fd;
+}
+
+std::optional<std::string> OutputFile::written_since(const struct timespec& since, ino_t own, size_t max_bytes) const
+{
+	UniqueFd fd(::openat(dir_.get(), name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+	if (!fd) {
+		if (errno == ENOENT)
+			return std::nullopt;
+		throw_errno("open " + display_);
+	}
+	struct stat st;
+	if (::fstat(fd.get(), &st) < 0)
+		throw_errno("stat " + display_);
+	bool newer = st.st_mtim.tv_sec > since.tv_sec ||
+		     (st.st_mtim.tv_sec == since.tv_sec && st.st_mtim.tv_nsec >= since.tv_nsec);
+	if (!S_ISREG(st.st_mode) || !newer || st.st_ino == own)
+		return std::nullopt;
+	return read_regular(fd.get(), st, max_bytes, display_);
 }

@@ -5,7 +5,10 @@
 
 #include <sys/types.h>
 
+#include <sys/stat.h>
+
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "fd.h"
@@ -17,7 +20,15 @@ public:
 	OutputFile(UniqueFd dir, std::string name, std::string display);
 	// Temp file in the same directory, fsync, rename over the name, fsync the
 	// directory: readers see the old file or the whole new one.
-	void write_atomically(const std::string& data, mode_t mode = 0644) const;
+	// Returns the new file's inode.
+	ino_t write_atomically(const std::string& data, mode_t mode = 0644) const;
+	// The directory's writer lock, held while the returned fd is open: a
+	// read, merge and replace of a profile happen as one.
+	UniqueFd lock() const;
+	// What the file holds if it was last written at or after `since` (by a
+	// recording that overlapped the caller's) and is not the caller's own
+	// earlier write (inode `own`), else none.
+	std::optional<std::string> written_since(const struct timespec& since, ino_t own, size_t max_bytes) const;
 	const std::string& display() const { return display_; }
 
 private:
@@ -35,8 +46,13 @@ public:
 	std::string read(const std::string& annotated, size_t max_bytes) const;
 	// A place to write; refused if the name exists as anything but a file.
 	OutputFile output(const std::string& annotated) const;
+	// The subdirectory `name` (a tenant's), created 0700 if missing, never
+	// through a symlink.
+	ProfileDir subdir(const std::string& name) const;
+	const std::string& path() const { return path_; }
 
 private:
+	ProfileDir(std::string path, UniqueFd fd);
 	// The annotated path relative to this directory, checked lexically.
 	std::string relative(const std::string& annotated) const;
 	UniqueFd open_beneath(const std::string& rel, int flags) const;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 #include <optional>
 
 #include "error.h"
@@ -15,6 +16,7 @@
 #include "node_program.h"
 #include "profile.h"
 #include "recorder.h"
+#include "ruleset.h"
 #include "seccompprofile.h"
 
 namespace {
@@ -88,7 +90,48 @@ UniqueFd block_signals()
 
 // Writes the profile (and the resource). False if it could not: the log then
 // has the recorded names, so that a full disk loses no recording.
-bool write_profile(const TraceJob& job, const Recorder& rec)
+// When this recording began, the inode of its own last write, and what
+// others wrote to its output since it began: a file under the output's name
+// written after the start by someone else is a recording that overlapped
+// this one.
+struct Writes {
+	struct timespec started;
+	ino_t last = 0;
+	std::optional<RuleSet> others;
+};
+
+// Recordings that overlap in time and name one output end in one profile
+// with all of them: what overlapping recordings wrote there is merged in
+// (kept across snapshots, which replace the file). Returns the text to
+// write, and its rules.
+std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const RecordedProfile& profile, Writes& writes)
+{
+	const std::string& where = job.output.display();
+	if (auto other = job.output.written_since(writes.started, writes.last, kMaxInputProfileBytes)) {
+		try {
+			RuleSet theirs = parse_ruleset(*other, where);
+			if (writes.others)
+				merge_ruleset(*writes.others, theirs, where);
+			else
+				writes.others = std::move(theirs);
+		} catch (const std::exception& e) {
+			logging::warn(where + ": replacing what a recording that overlapped this one wrote there: " + e.what());
+		}
+	}
+	if (!writes.others)
+		return {profile.text, profile.rules};
+	RuleSet both = *writes.others;
+	try {
+		merge_ruleset(both, profile.rules, "this recording");
+	} catch (const std::exception& e) {
+		logging::warn(where + ": replacing what a recording that overlapped this one wrote there: " + e.what());
+		return {profile.text, profile.rules};
+	}
+	logging::info(where + ": merged with what recordings that overlapped this one wrote there");
+	return {render_ruleset(both), both};
+}
+
+bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes)
 {
 	if (rec.untracked() != 0)
 		logging::warn(std::to_string(rec.untracked()) +
@@ -99,8 +142,12 @@ bool write_profile(const TraceJob& job, const Recorder& rec)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
 	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, resolved.names, host_arch_names());
+	RuleSet written;
 	try {
-		job.output.write_atomically(profile.text);
+		UniqueFd lock = job.output.lock();
+		auto [text, rules] = with_overlapping(job, profile, writes);
+		writes.last = job.output.write_atomically(text);
+		written = std::move(rules);
 	} catch (const std::exception& e) {
 		logging::error(std::string(e.what()) + "; the recorded syscalls: " + join(resolved.names, " "));
 		return false;
@@ -117,7 +164,7 @@ bool write_profile(const TraceJob& job, const Recorder& rec)
 			      join(profile.conditional, " "));
 	if (job.resource) {
 		try {
-			job.resource->file.write_atomically(render_seccompprofile(profile.rules, job.resource->name));
+			job.resource->file.write_atomically(render_seccompprofile(written, job.resource->name));
 		} catch (const std::exception& e) {
 			logging::error(e.what());
 			return false;
@@ -144,6 +191,8 @@ int record(const TraceJob& job, int ready_fd)
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;
 	}
+	Writes writes;
+	::clock_gettime(CLOCK_REALTIME, &writes.started);
 	send_line(ready_fd, "ready");
 	::close(ready_fd);
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
@@ -167,7 +216,7 @@ int record(const TraceJob& job, int ready_fd)
 			break;
 		}
 		if (rec->execed())
-			write_profile(job, *rec); // a snapshot of a container that runs on; a failure is logged
+			write_profile(job, *rec, writes); // a snapshot of a container that runs on; a failure is logged
 		else
 			logging::info("no snapshot of " + job.output.display() + ": the container's process has not started yet");
 	}
@@ -183,7 +232,7 @@ int record(const TraceJob& job, int ready_fd)
 			       " start it): no profile written to " + job.output.display());
 		return 1;
 	}
-	return write_profile(job, *rec) ? 0 : 1;
+	return write_profile(job, *rec, writes) ? 0 : 1;
 }
 
 // "" once the child is recording (and released to run on), else why not.

@@ -1,8 +1,10 @@
 #!/bin/sh
-# collect-profiles.sh OUT_DIR: copies each node's profiles into OUT_DIR/NODE/
-# through the DaemonSet's pods, then merges the profiles of the same name
-# from all nodes into OUT_DIR/merged/ (a workload that ran on three nodes
-# gets one profile). Needs kubectl and oci-seccomp-recorder on this machine.
+# collect-profiles.sh OUT_DIR: copies each node's profiles into
+# OUT_DIR/nodes/NODE/ through the DaemonSet's pods, then merges the profiles
+# of the same path from all nodes into OUT_DIR/merged/ (a workload that ran on
+# three nodes gets one profile). A pod's profiles are in a directory named
+# after its namespace, on the nodes and here: merged/NAMESPACE/NAME.json.
+# Needs kubectl and oci-seccomp-recorder on this machine.
 set -eu
 out=${1:?usage: collect-profiles.sh OUT_DIR}
 ns=oci-seccomp-recorder
@@ -17,11 +19,12 @@ kubectl -n "$ns" get pods -l app=oci-seccomp-recorder \
 
 # Globs, not find's output split on whitespace: a file name is never split
 # or globbed again, whatever it holds.
-mkdir -p "$out/merged"
-for path in "$out"/nodes/*/*.json; do
-	[ -e "$path" ] || continue
-	name=${path##*/}
-	[ ! -e "$out/merged/$name" ] || continue # merged from every node already
-	"$recorder" merge --output "$out/merged/$name" "$out"/nodes/*/"$name"
-	echo "$out/merged/$name"
+for path in "$out"/nodes/*/*.json "$out"/nodes/*/*/*.json; do
+	[ -f "$path" ] || continue
+	rel=${path#"$out"/nodes/}
+	rel=${rel#*/} # NAME.json or NAMESPACE/NAME.json
+	[ ! -e "$out/merged/$rel" ] || continue # merged from every node already
+	mkdir -p "$(dirname "$out/merged/$rel")"
+	"$recorder" merge --output "$out/merged/$rel" "$out"/nodes/*/"$rel"
+	echo "$out/merged/$rel"
 done

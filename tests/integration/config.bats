@@ -101,8 +101,15 @@ setup() {
 	profile read write >"$tmp/node-a/web.json"
 	profile openat >"$tmp/node-b/web.json"
 	profile read >"$tmp/node-a/odd name *.json" # not the hook's, but a node may hold it
+	# A namespace's profiles stay apart from another's of the same name.
+	mkdir "$tmp/node-a/team-a" "$tmp/node-b/team-a" "$tmp/node-b/team-b"
+	profile close >"$tmp/node-a/team-a/web.json"
+	profile dup >"$tmp/node-b/team-a/web.json"
+	profile uname >"$tmp/node-b/team-b/web.json"
 	(cd "$tmp" && PATH="$tmp/bin:$PATH" RECORDER="$HOOK_BINARY" "$SOURCE_DIR/examples/kubernetes/collect-profiles.sh" out)
 	[ "$(jq -c '.syscalls[0].names' "$tmp/out/merged/web.json")" = '["openat","read","write"]' ]
 	[ "$(jq -c '.syscalls[0].names' "$tmp/out/merged/odd name *.json")" = '["read"]' ]
-	[ "$(ls "$tmp/out/merged" | wc -l)" = 2 ]
+	[ "$(jq -c '.syscalls[0].names' "$tmp/out/merged/team-a/web.json")" = '["close","dup"]' ]
+	[ "$(jq -c '.syscalls[0].names' "$tmp/out/merged/team-b/web.json")" = '["uname"]' ]
+	[ "$(find "$tmp/out/merged" -type f | wc -l)" = 4 ]
 }

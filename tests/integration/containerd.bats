@@ -85,21 +85,34 @@ has_our_hook() {
 	[ "$(grep -c 'recording into' "$HOOK_LOG")" = 1 ]
 }
 
-@test "CRI: a pod run as kubelet runs it, through the shipped handler: each container its own profile, never the sandbox" {
-	import_image pause /bin/sleep 1000000
-	import_image app
-	jq -n --arg logs "$WORK/pods" '{name: "recorded", handler: "seccomp-recorder", log_dir: $logs,
-		annotations: {"io.containers.trace-syscall": "of:pod.json",
-			      "io.containers.trace-syscall/web": "of:web.json",
-			      "io.containers.trace-syscall/worker": "of:worker.json"},
-		containers: [{name: "web", image: "localhost/app:test", command: ["/bin/probe", "call", "getsid"]},
-			     {name: "worker", image: "localhost/app:test", command: ["/bin/probe", "call", "getpgid"]},
-			     {name: "other", image: "localhost/app:test", command: ["/bin/probe", "call", "sysinfo"]}]}' >"$WORK/pod.json"
-	run /usr/bin/python3 "$BATS_TEST_DIRNAME/cri/pod.py" "$CTD/containerd.sock" "$WORK/pod.json"
+# run_pod NAMESPACE NAME ANNOTATIONS_JSON CONTAINER:COMMAND...: a pod through
+# the CRI, as kubelet runs it, with the shipped handler; COMMAND is the
+# container's argv, in words.
+run_pod() {
+	local ns=$1 name=$2 annotations=$3
+	shift 3
+	[ -e "$WORK/images-imported" ] || { import_image pause /bin/sleep 1000000 && import_image app && touch "$WORK/images-imported"; }
+	local containers=() c
+	for c in "$@"; do
+		# shellcheck disable=SC2086 # the command's words
+		containers+=("$(jq -cn --arg name "${c%%:*}" '{name: $name, image: "localhost/app:test", command: $ARGS.positional}' --args ${c#*:})")
+	done
+	jq -n --arg ns "$ns" --arg name "$name" --arg logs "$WORK/pods" --argjson annotations "$annotations" \
+		'{name: $name, namespace: $ns, handler: "seccomp-recorder", log_dir: $logs, annotations: $annotations,
+		  containers: $ARGS.positional | map(fromjson)}' --args "${containers[@]}" >"$WORK/$name.pod.json"
+	run /usr/bin/python3 "$BATS_TEST_DIRNAME/cri/pod.py" "$CTD/containerd.sock" "$WORK/$name.pod.json"
 	echo "$output"
+}
+
+@test "CRI: a pod run as kubelet runs it, through the shipped handler: each container its own profile, never the sandbox" {
+	run_pod team-a recorded '{"io.containers.trace-syscall": "of:pod.json",
+		"io.containers.trace-syscall/web": "of:web.json", "io.containers.trace-syscall/worker": "of:worker.json"}' \
+		"web:/bin/probe call getsid" "worker:/bin/probe call getpgid" "other:/bin/probe call sysinfo"
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^container .* exit 0$' <<<"$output")" = 3 ]
 	sandbox=$(awk '$1 == "sandbox" { print $2 }' <<<"$output")
+	# In the pod's namespace's own directory.
+	PROFILES=$PROFILES/team-a
 	for name in web worker pod; do wait_for_profile "$name"; done
 	assert_has_syscall web getsid
 	assert_lacks_syscall web getpgid
@@ -112,6 +125,49 @@ has_our_hook() {
 	# carries the pod-wide key too.
 	[ "$(grep -c 'recording into' "$HOOK_LOG")" = 3 ]
 	! grep -q "container $sandbox" "$HOOK_LOG"
+	assert_no_leftovers
+}
+
+@test "CRI: namespaces are tenants: the same file name is two profiles, and if: cannot reach across" {
+	run_pod team-a a '{"io.containers.trace-syscall": "of:app.json"}' "main:/bin/probe call getsid"
+	[ "$status" -eq 0 ]
+	run_pod team-b b '{"io.containers.trace-syscall": "of:app.json"}' "main:/bin/probe call getpgid"
+	[ "$status" -eq 0 ]
+	PROFILES=$WORK/profiles/team-a wait_for_profile app
+	PROFILES=$WORK/profiles/team-b wait_for_profile app
+	PROFILES=$WORK/profiles/team-a assert_has_syscall app getsid
+	PROFILES=$WORK/profiles/team-a assert_lacks_syscall app getpgid
+	PROFILES=$WORK/profiles/team-b assert_has_syscall app getpgid
+	[ ! -e "$WORK/profiles/app.json" ]
+	# team-b reaching for team-a's profile: refused, the pod does not start,
+	# and team-a's profile is as it was.
+	cp "$WORK/profiles/team-a/app.json" "$WORK/team-a.before"
+	for reach in "../team-a/app.json" "$WORK/profiles/team-a/app.json"; do
+		run_pod team-b poison "{\"io.containers.trace-syscall\": \"if:$reach;of:$reach\"}" "main:/bin/probe call sysinfo"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"oci-seccomp-recorder: profile path $reach "*"'..' component"* ||
+			"$output" == *"oci-seccomp-recorder: profile path $reach is outside the profile dir $WORK/profiles/team-b"* ]]
+	done
+	cmp "$WORK/profiles/team-a/app.json" "$WORK/team-a.before"
+	assert_no_leftovers
+}
+
+@test "CRI: two containers of a pod under the plain key, running at once, end in one profile with both" {
+	mkdir -p "$ROOTFS/bin"
+	cat >"$ROOTFS/bin/slow-call" <<-'SH'
+	#!/bin/sh
+	/bin/probe call "$1"
+	sleep 1
+	SH
+	chmod +x "$ROOTFS/bin/slow-call"
+	run_pod team-a both '{"io.containers.trace-syscall": "of:shared.json"}' \
+		"one:/bin/slow-call getsid" "two:/bin/slow-call getpgid"
+	[ "$status" -eq 0 ]
+	PROFILES=$PROFILES/team-a
+	wait_for_no_tracing_child
+	assert_has_syscall shared getsid
+	assert_has_syscall shared getpgid
+	grep -q "shared.json: merged with what recordings that overlapped this one wrote there" "$HOOK_LOG"
 	assert_no_leftovers
 }
 

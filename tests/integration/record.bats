@@ -147,3 +147,29 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	[ "$(head -n 1 <<<"$resource_names")" = my-app ]
 	[ "$(tail -n +2 <<<"$resource_names")" = "$(profile_names My_App)" ]
 }
+
+@test "recordings that overlap and name one file end in their union; a later one replaces it" {
+	mkdir "$WORK/ctl"
+	run_container -d --name long -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:app.json" -- \
+		/bin/sh -c '/bin/probe call getsid; while [ ! -e /ctl/go ]; do sleep 0.05; done; /bin/probe call times'
+	wait_for_output long "main: getsid ok"
+	run record app /bin/probe call getpgid # starts and ends while "long" records
+	[ "$status" -eq 0 ]
+	wait_for_profile app
+	assert_has_syscall app getpgid
+	touch "$WORK/ctl/go"
+	podman_ wait long
+	wait_for_no_tracing_child
+	assert_has_syscall app getsid
+	assert_has_syscall app times
+	assert_has_syscall app getpgid # kept: the two overlapped
+	grep -q "app.json: merged with what recordings that overlapped this one wrote there" "$HOOK_LOG"
+
+	# Started after the file was written: replaces it, as of: always did.
+	run record app /bin/probe call sysinfo
+	[ "$status" -eq 0 ]
+	wait_for_no_tracing_child
+	assert_has_syscall app sysinfo
+	assert_lacks_syscall app getsid
+	assert_lacks_syscall app getpgid
+}

@@ -56,11 +56,16 @@ def crio(path):
         fail(f"{path}: sets more than allowed_annotations")
 
 
-def pod(path):
+def kubernetes_object(path, api_version, kind):
     with open(path) as f:
         doc = yaml.safe_load(f)
-    if doc.get("apiVersion") != "v1" or doc.get("kind") != "Pod":
-        fail(f"{path}: not a v1 Pod")
+    if doc.get("apiVersion") != api_version or doc.get("kind") != kind:
+        fail(f"{path}: not a {api_version} {kind}")
+    return doc
+
+
+def pod(path):
+    doc = kubernetes_object(path, "v1", "Pod")
     names = [c["name"] for c in doc["spec"]["containers"]]
     keys = {k: v for k, v in doc["metadata"].get("annotations", {}).items() if k.startswith(ANNOTATION)}
     if not keys:
@@ -131,10 +136,7 @@ def containerd(path, plugin):
 
 
 def runtimeclass(path):
-    with open(path) as f:
-        doc = yaml.safe_load(f)
-    if doc.get("apiVersion") != "node.k8s.io/v1" or doc.get("kind") != "RuntimeClass":
-        fail(f"{path}: not a node.k8s.io/v1 RuntimeClass")
+    doc = kubernetes_object(path, "node.k8s.io/v1", "RuntimeClass")
     if doc.get("handler") != HANDLER:
         fail(f"{path}: handler is not {HANDLER}")
 

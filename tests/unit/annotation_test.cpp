@@ -108,3 +108,16 @@ TEST_CASE("select_annotation refuses malformed CRI-O metadata", "[annotation]")
 						     {"io.kubernetes.cri-o.Metadata", metadata}}),
 				  Contains("io.kubernetes.cri-o.Metadata"));
 }
+
+TEST_CASE("tenant_of: the pod's namespace as CRI-O or containerd set it, and nothing outside Kubernetes", "[annotation]")
+{
+	using Catch::Matchers::Contains;
+	CHECK(tenant_of({{"io.kubernetes.cri-o.Namespace", "team-a"}}) == "team-a");
+	CHECK(tenant_of({{"io.kubernetes.cri.sandbox-namespace", "kube-system"}}) == "kube-system");
+	CHECK_FALSE(tenant_of({{"io.containers.trace-syscall", "of:a.json"}}));
+	// What no namespace is called: refused, never a path.
+	for (const char* bad : {"", "../x", "Team", "a/b", "-a", "a-", "a.b"})
+		CHECK_THROWS_WITH(tenant_of({{"io.kubernetes.cri.sandbox-namespace", bad}}),
+				  Contains("is not a Kubernetes namespace name"));
+	CHECK_THROWS(tenant_of({{"io.kubernetes.cri-o.Namespace", std::string(64, 'a')}}));
+}

@@ -4,8 +4,8 @@ the tests check.
 
     pod.py SOCKET SPEC.json
 
-SPEC: {"name", "handler", "annotations": {...}, "log_dir",
-       "containers": [{"name", "image", "command": [...]}, ...]}
+SPEC: {"name", "namespace" (default: "default"), "handler", "annotations": {...},
+       "log_dir", "containers": [{"name", "image", "command": [...]}, ...]}
 
 RunPodSandbox (host network: no CNI), then CreateContainer and
 StartContainer for each container, waits for each to exit, then
@@ -43,7 +43,8 @@ def main():
 
     ns = api.NamespaceOption(network=api.NODE, pid=api.CONTAINER, ipc=api.POD)
     pod = api.PodSandboxConfig(
-        metadata=api.PodSandboxMetadata(name=spec["name"], uid=spec["name"] + "-uid", namespace="default"),
+        metadata=api.PodSandboxMetadata(name=spec["name"], uid=spec["name"] + "-uid",
+                                        namespace=spec.get("namespace", "default")),
         log_directory=spec["log_dir"],
         annotations=spec["annotations"],
         linux=api.LinuxPodSandboxConfig(security_context=api.LinuxSandboxSecurityContext(namespace_options=ns)))
