@@ -169,13 +169,17 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 	struct member *m = bpf_map_lookup_elem(&members, &ptgid);
 	if (!m)
 		return 0;
-	struct member child_member = {.slot = m->slot};
-	if (bpf_map_update_elem(&members, &ctgid, &child_member, BPF_ANY)) {
-		__u32 slot_nr = m->slot;
-		struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
-		if (slot)
-			__sync_fetch_and_add(&slot->untracked, 1);
+	__u32 slot_nr = m->slot;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	if (!slot)
+		return 0;
+	struct member child_member = {.slot = slot_nr};
+	if (slot->members >= MAX_MEMBERS_PER_RECORDING ||
+	    bpf_map_update_elem(&members, &ctgid, &child_member, BPF_ANY)) {
+		__sync_fetch_and_add(&slot->untracked, 1);
+		return 0;
 	}
+	__sync_fetch_and_add(&slot->members, 1);
 	return 0;
 }
 
@@ -206,6 +210,13 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0; /* not the last thread */
+	struct member *m = bpf_map_lookup_elem(&members, &tgid);
+	if (!m)
+		return 0;
+	__u32 slot_nr = m->slot;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	if (slot && slot->members > 0)
+		__sync_fetch_and_add(&slot->members, -1);
 	bpf_map_delete_elem(&members, &tgid);
 	return 0;
 }

@@ -18,8 +18,14 @@ enum recorder_abi {
 /* One program serves every recording on the node: each has a slot. */
 #define MAX_RECORDINGS 64
 
-/* How many live processes descended from containers' inits are tracked. */
-#define MAX_MEMBERS 65536
+/* How many live processes of one container are tracked (its init and its
+ * descendants), and so how many the members map holds at most: room for every
+ * recording's, so that no container, however many processes it runs, can
+ * take another's. Past the limit a process is recorded only while it is in
+ * its container's mount namespace. The margin covers forks that race past
+ * the check on other CPUs. */
+#define MAX_MEMBERS_PER_RECORDING 8192
+#define MAX_MEMBERS (MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 64))
 
 /* A task belongs to a recording if one of its PID namespaces (its own or one
  * it is nested in) and its mount namespace are the container's, or if it
@@ -31,8 +37,8 @@ struct target_key {
 	__u32 mntns;
 };
 
-/* A recording's slot. User space owns every field but `started`, `execed`
- * and `untracked`, which the program updates. */
+/* A recording's slot. User space owns every field but `started`, `execed`,
+ * `members` and `untracked`, which the program updates. */
 struct slot {
 	__u32 in_use;
 	__u32 started;   /* set at the runtime's first prctl in the namespace */
@@ -41,9 +47,9 @@ struct slot {
 	__u32 mntns;
 	__u32 init_tgid;
 	__u32 owner_pid; /* the tracing child */
-	__u32 pad;
+	__u32 members;   /* live processes of it in the members map */
 	__u64 owner_start; /* its start time (clock ticks after boot) */
-	__u64 untracked; /* descendants the members map had no room for */
+	__u64 untracked; /* descendants past MAX_MEMBERS_PER_RECORDING */
 };
 
 /* The members map: the tgid of a container's init or of one of its

@@ -35,6 +35,8 @@ constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
 constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen"};
+// Every recording's processes fit at once: none can take another's room.
+static_assert(MAX_MEMBERS >= MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 1));
 constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
 
 // libbpf returns negative errnos and codes of its own (from 4000 up).
@@ -314,6 +316,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 	s.mntns = target.mntns;
 	s.init_tgid = static_cast<uint32_t>(target.pid);
 	s.owner_pid = static_cast<uint32_t>(::getpid());
+	s.members = 1; // the init, added below
 	s.owner_start = proc_stat(::getpid()).value().start;
 	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY), "claim recorder slot");
 	try {

@@ -134,9 +134,9 @@ std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const Reco
 bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes)
 {
 	if (rec.untracked() != 0)
-		logging::warn(std::to_string(rec.untracked()) +
-			      " processes of the container were not tracked (members map full): their syscalls"
-			      " were recorded only while in the container's mount namespace");
+		logging::warn(std::to_string(rec.untracked()) + " processes of the container were not tracked (over " +
+			      std::to_string(MAX_MEMBERS_PER_RECORDING) + " at once): their syscalls were recorded only" +
+			      " while in the container's mount namespace");
 	ResolvedNames resolved = resolve_names(rec.syscalls());
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +

@@ -8,6 +8,8 @@
  *   probe call NAME   one of the harmless syscalls in `calls` below
  *   probe swarm    200 threads (sched_getscheduler; the last one times)
  *                  and 1000 forked children (getsid; the last one alarm)
+ *   probe hold N FILE   N children that wait, alive at once; once FILE
+ *                  exists, all of them end and so does the probe
  *   probe int80 [NAME]   a syscall through the 32-bit entry: sgetmask
  *                  (i386 68, msgget on x86_64), or getpgrp (i386 65,
  *                  semop on x86_64)
@@ -18,7 +20,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -118,6 +122,30 @@ static int swarm(void)
 	return 0;
 }
 
+static int hold(long n, const char *until)
+{
+	for (long i = 0; i < n; i++) {
+		pid_t child = fork();
+		if (child < 0) {
+			perror("probe: fork");
+			return 1;
+		}
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+	}
+	printf("hold: %ld children\n", n);
+	fflush(stdout);
+	while (access(until, F_OK) != 0)
+		usleep(50000);
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGTERM); /* the children: a PID namespace's init ignores it */
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
 static int int80(const char *name)
 {
 #if defined(__x86_64__)
@@ -149,10 +177,12 @@ int main(int argc, char **argv)
 		return call(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "swarm"))
 		return swarm();
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return hold(strtol(argv[2], NULL, 10), argv[3]);
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "int80"))
 		return int80(argc == 3 ? argv[2] : "sgetmask");
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra|swarm|int80 [NAME]|call NAME\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|call NAME\n");
 		return 2;
 	}
 	struct itimerval it;
