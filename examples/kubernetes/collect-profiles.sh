@@ -10,7 +10,7 @@ out=${1:?usage: collect-profiles.sh OUT_DIR}
 ns=oci-seccomp-recorder
 recorder=${RECORDER:-oci-seccomp-recorder}
 
-kubectl -n "$ns" get pods -l app=oci-seccomp-recorder \
+kubectl -n "$ns" get pods -l app=oci-seccomp-recorder-profiles \
 	-o jsonpath='{range .items[*]}{.metadata.name} {.spec.nodeName}{"\n"}{end}' |
 	while read -r pod node; do
 		mkdir -p "$out/nodes/$node"

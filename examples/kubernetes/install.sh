@@ -6,7 +6,8 @@
 #   NODE_RUNTIME=containerd: the seccomp-recorder runtime handler (the runc
 #     wrapper) appended to $CONTAINERD_CONFIG, once, between markers that
 #     uninstall.sh removes.
-# Needs hostPID, privileged, and the node's /var/tmp at /host/var/tmp.
+# Needs hostPID, privileged, and the node's /var/lib/oci-seccomp-recorder-staging
+# at /host/staging.
 set -eu
 runtime=${NODE_RUNTIME:-crio}
 handler=${CRIO_RUNTIME_HANDLER:-runc}
@@ -15,13 +16,17 @@ if [ "$runtime" = crio ]; then
 	case "$handler" in runc | crun) ;; *) echo "install.sh: no drop-in for runtime handler '$handler'" >&2; exit 1 ;; esac
 fi
 
-cp /oci-seccomp-recorder.deb /host/var/tmp/oci-seccomp-recorder.deb
 # Into the node's namespaces through its init (NODE_PID: any process of the
 # node's, where PID 1 cannot be entered). Through the node's env, because
 # busybox would run its own applet of a name (dpkg, rm...) before the node's.
 on_node() { nsenter --target "${NODE_PID:-1}" --mount --uts --ipc --net -- /usr/bin/env "$@"; }
-on_node apt-get install -y /var/tmp/oci-seccomp-recorder.deb
-on_node rm -f /var/tmp/oci-seccomp-recorder.deb
+# Staged in a directory only root may write to, and checked there, on the
+# node, against the hash the image was built with, before apt runs it.
+staged=/var/lib/oci-seccomp-recorder-staging/oci-seccomp-recorder.deb
+cp /oci-seccomp-recorder.deb /host/staging/oci-seccomp-recorder.deb
+echo "$(cat /oci-seccomp-recorder.deb.sha256)  $staged" | on_node sha256sum -c --quiet -
+on_node apt-get install -y "$staged"
+on_node rm -f "$staged"
 
 if [ "$runtime" = crio ] && on_node test -d /etc/crio; then
 	on_node mkdir -p /etc/crio/crio.conf.d

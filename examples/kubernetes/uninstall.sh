@@ -1,8 +1,8 @@
 #!/bin/sh
-# The DaemonSet pod's preStop: takes the recorder out of the node's container
-# runtime (the CRI-O drop-in, or the block install.sh appended to
+# uninstall.yaml's init container: takes the recorder out of the node's
+# container runtime (the CRI-O drop-in, or the block install.sh appended to
 # containerd's config), then removes the package. Profiles stay in
-# /var/lib/oci-seccomp-profiles.
+# /var/lib/oci-seccomp-profiles. Needs hostPID and privileged.
 set -eu
 # Into the node's namespaces through its init (NODE_PID: any process of the
 # node's, where PID 1 cannot be entered). Through the node's env, because
@@ -17,3 +17,4 @@ if [ "${NODE_RUNTIME:-crio}" = containerd ]; then
 	fi
 fi
 on_node dpkg -r oci-seccomp-recorder
+on_node rm -rf /var/lib/oci-seccomp-recorder-staging

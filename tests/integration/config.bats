@@ -74,7 +74,12 @@ setup() {
 
 @test "the Kubernetes examples are well-formed and consistent" {
 	"$VALIDATE" pod "$SOURCE_DIR/examples/kubernetes/pod.yaml"
-	"$VALIDATE" daemonset "$SOURCE_DIR/examples/kubernetes/daemonset.yaml"
+	"$VALIDATE" daemonset "$SOURCE_DIR/examples/kubernetes/daemonset.yaml" "$SOURCE_DIR/examples/kubernetes/uninstall.yaml"
+	# Nothing privileged keeps running.
+	sed 's|allowPrivilegeEscalation: false|privileged: true|' "$SOURCE_DIR/examples/kubernetes/uninstall.yaml" >"$BATS_TEST_TMPDIR/uninstall.yaml"
+	run "$VALIDATE" daemonset "$SOURCE_DIR/examples/kubernetes/daemonset.yaml" "$BATS_TEST_TMPDIR/uninstall.yaml"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"oci-seccomp-recorder-uninstall: container uninstalled keeps running privileged"* ]]
 	shellcheck "$SOURCE_DIR"/examples/kubernetes/*.sh
 	# The checks themselves catch what they are for.
 	sed 's|trace-syscall/sidecar|trace-syscall/sidekick|' "$SOURCE_DIR/examples/kubernetes/pod.yaml" >"$BATS_TEST_TMPDIR/pod.yaml"
@@ -90,7 +95,7 @@ setup() {
 	cat >"$tmp/bin/kubectl" <<-SH
 	#!/bin/sh
 	case "\$*" in
-	*"get pods"*) printf 'pod-a node-a\npod-b node-b\n' ;;
+	*"get pods -l app=oci-seccomp-recorder-profiles "*) printf 'pod-a node-a\npod-b node-b\n' ;;
 	*"exec pod-a "*) tar -C "$tmp/node-a" -cf - . ;;
 	*"exec pod-b "*) tar -C "$tmp/node-b" -cf - . ;;
 	*) exit 1 ;;

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
 # The DaemonSet's image, built from examples/kubernetes/Containerfile and run
-# as the DaemonSet runs it (privileged, host PID namespace, the node's
-# /var/tmp), without a cluster: its init container installs the package on
-# this machine, a container gets recorded through the system's hooks dir, the
-# profiles container reads the profile as collect-profiles.sh does, and the
-# preStop script removes the package. Puts back a package that was there.
+# as daemonset.yaml and uninstall.yaml run it, without a cluster: the install
+# init container (privileged, host PID namespace, the node's staging
+# directory) installs the package on this machine, a container gets recorded
+# through the system's hooks dir, the unprivileged profiles container reads
+# the profile as collect-profiles.sh does, and the uninstall init container
+# removes the package. Puts back a package that was there.
 # The scripts enter the node's namespaces through a host process of the
 # test's (NODE_PID): on this kind of machine PID 1 refuses namespace entry
 # even to root on the host.
@@ -12,6 +13,7 @@
 load helpers
 
 IMAGE=localhost/oci-seccomp-recorder-installer:test
+STAGING=/var/lib/oci-seccomp-recorder-staging
 
 setup_file() { probe_runtime; }
 
@@ -37,28 +39,40 @@ setup() {
 	podman_ import "$WORK/busybox.tar" docker.io/library/busybox:1.36 >/dev/null
 	sleep 600 &
 	NODE_PID=$!
+	[ -e "$STAGING" ] || STAGING_MADE=1 # uninstall.sh removes it; else the teardown does
 }
 
 teardown() {
+	[ -z "${STAGING_MADE:-}" ] || rm -rf "$STAGING"
 	[ -z "${NODE_PID:-}" ] || kill "$NODE_PID" 2>/dev/null || true
 	[ -z "${NAME:-}" ] || rm -f "$SYSTEM_PROFILES/$NAME.json"
 	restore_package
 	teardown_recorder
 }
 
-# As the DaemonSet's pod spec runs its containers.
-run_daemonset_container() {
+# As the DaemonSets run their privileged init containers (install.sh, with
+# the staging directory kubelet makes, and uninstall.sh).
+run_init_container() {
+	mkdir -p "$STAGING"
 	podman_ run --rm --runtime "$RUNTIME" --network none --privileged --pid host -e NODE_PID="$NODE_PID" \
-		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+		-v "$STAGING:/host/staging" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
 }
 
-@test "the DaemonSet's image installs, serves profiles from and removes the hook" {
-	podman_ build --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT"
+# As the profiles DaemonSet runs its reader: root's uid, no capability, no
+# privilege escalation, read-only root and profiles, the container's own PIDs.
+run_profiles_reader() {
+	podman_ run --rm --runtime "$RUNTIME" --network none --user 0 --cap-drop ALL --security-opt no-new-privileges \
+		--read-only -v "$SYSTEM_PROFILES:/profiles:ro" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+}
 
-	# init container "install"
-	run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=runc "$IMAGE" /install.sh
+@test "the DaemonSet's image installs, serves profiles unprivileged from, and removes the hook" {
+	podman_ build --runtime "$RUNTIME" --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT"
+
+	# daemonset.yaml's init container "install"
+	run_init_container -e CRIO_RUNTIME_HANDLER=runc "$IMAGE" /install.sh
 	package_installed
-	[ ! -e /var/tmp/oci-seccomp-recorder.deb ]
+	[ ! -e "$STAGING/oci-seccomp-recorder.deb" ]
+	[ "$(stat -c %a "$SYSTEM_PROFILES")" = 700 ]
 
 	# a workload annotated for recording, through the system's hooks dir
 	PROFILES=$SYSTEM_PROFILES
@@ -66,31 +80,43 @@ run_daemonset_container() {
 	wait_for_profile "$NAME"
 	assert_has_syscall "$NAME" getitimer
 
-	# container "profiles", read as collect-profiles.sh reads it
+	# daemonset.yaml's container "profiles", read as collect-profiles.sh reads it
 	mkdir "$WORK/collected"
-	run_daemonset_container -v "$SYSTEM_PROFILES:/profiles:ro" "$IMAGE" tar -C /profiles -cf - . |
-		tar -C "$WORK/collected" -xf -
+	run_profiles_reader "$IMAGE" tar -C /profiles -cf - . | tar -C "$WORK/collected" -xf -
 	cmp "$WORK/collected/$NAME.json" "$SYSTEM_PROFILES/$NAME.json"
 	"$HOOK_BINARY" merge --output "$WORK/merged.json" "$WORK/collected/$NAME.json"
 	"$HOOK_BINARY" diff "$WORK/merged.json" "$SYSTEM_PROFILES/$NAME.json"
+	# ...which can read, and nothing more.
+	run run_profiles_reader "$IMAGE" touch "/profiles/$NAME.json"
+	[ "$status" -ne 0 ]
 
-	# preStop
-	run_daemonset_container "$IMAGE" /uninstall.sh
+	# uninstall.yaml's init container
+	run_init_container "$IMAGE" /uninstall.sh
 	! package_installed
 	[ ! -e /usr/libexec/oci/hooks.d/oci-seccomp-recorder ]
 	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
+	[ ! -e "$STAGING" ]
+}
+
+@test "install.sh installs only the .deb the image was built with" {
+	podman_ build --runtime "$RUNTIME" --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
+	# A .deb swapped in the image after its build: the hash no longer matches.
+	run run_init_container --entrypoint sh "$IMAGE" -c 'echo tampered >>/oci-seccomp-recorder.deb && /install.sh'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"FAILED"* ]]
+	! package_installed || [ -n "$SAVED_DEB" ]
 }
 
 @test "install.sh refuses a runtime handler it has no drop-in for" {
-	podman_ build --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
-	run run_daemonset_container -v /var/tmp:/host/var/tmp -e CRIO_RUNTIME_HANDLER=kata "$IMAGE" /install.sh
+	podman_ build --runtime "$RUNTIME" --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
+	run run_init_container -e CRIO_RUNTIME_HANDLER=kata "$IMAGE" /install.sh
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"no drop-in for runtime handler 'kata'"* ]]
 	! package_installed || [ -n "$SAVED_DEB" ]
 }
 
 @test "containerd mode: install.sh appends the wrapper's handler to containerd's config once; uninstall.sh takes it out" {
-	podman_ build --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
+	podman_ build --runtime "$RUNTIME" --network none -f "$CONTEXT/examples/kubernetes/Containerfile" -t "$IMAGE" "$CONTEXT" >/dev/null
 	# A node's config as `containerd config default` writes it (the test's
 	# own file: the system's containerd config is never touched).
 	local config=$WORK/containerd-config.toml
@@ -98,7 +124,7 @@ run_daemonset_container() {
 	cp "$config" "$WORK/containerd-config.orig"
 	local env=(-e NODE_RUNTIME=containerd -e CONTAINERD_CONFIG="$config" -e RESTART_CONTAINERD=false)
 	for _ in 1 2; do
-		run_daemonset_container -v /var/tmp:/host/var/tmp "${env[@]}" "$IMAGE" /install.sh
+		run_init_container "${env[@]}" "$IMAGE" /install.sh
 	done
 	package_installed
 	[ "$(grep -c '^# BEGIN oci-seccomp-recorder$' "$config")" = 1 ]
@@ -109,7 +135,7 @@ run_daemonset_container() {
 	grep -q 'runtimes.runc]' "$WORK/dump.toml"
 	[ -x /usr/libexec/oci-seccomp-recorder/runc ]
 
-	run_daemonset_container "${env[@]}" "$IMAGE" /uninstall.sh
+	run_init_container "${env[@]}" "$IMAGE" /uninstall.sh
 	! package_installed
 	cmp "$config" "$WORK/containerd-config.orig"
 }

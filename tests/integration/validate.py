@@ -81,31 +81,53 @@ def pod(path):
         fail(f"{path}: two containers write the same profile")
 
 
+def unprivileged(sc):
+    return (not sc.get("privileged") and sc.get("allowPrivilegeEscalation") is False
+            and "ALL" in sc.get("capabilities", {}).get("drop", []))
+
+
 def daemonset(*paths):
+    """The DaemonSets beside their Namespace: what keeps running is
+    unprivileged; the profile reader has no host PID namespace and reads the
+    profile directory read-only, without creating it."""
     docs = [d for p in paths for d in yaml.safe_load_all(open(p)) if d]
-    kinds = {d["kind"]: d for d in docs}
-    ds = kinds.get("DaemonSet")
-    if not ds or ds.get("apiVersion") != "apps/v1":
-        fail("no apps/v1 DaemonSet")
-    selector = ds["spec"]["selector"]["matchLabels"]
-    template = ds["spec"]["template"]
-    labels = template["metadata"]["labels"]
-    if any(labels.get(k) != v for k, v in selector.items()):
-        fail("DaemonSet selector does not match its pod template's labels")
-    spec = template["spec"]
-    volumes = {v["name"]: v for v in spec.get("volumes", [])}
-    for c in spec.get("initContainers", []) + spec["containers"]:
-        if not DNS_LABEL.match(c["name"]) or "image" not in c:
-            fail(f"container {c.get('name')}: bad name or no image")
-        for m in c.get("volumeMounts", []):
-            if m["name"] not in volumes:
-                fail(f"container {c['name']} mounts undefined volume {m['name']}")
-    hostpaths = {v["hostPath"]["path"] for v in volumes.values() if "hostPath" in v}
-    if "/var/lib/oci-seccomp-profiles" not in hostpaths:
-        fail("the DaemonSet does not reach the profile directory")
-    ns = ds["metadata"].get("namespace")
-    if ns and ("Namespace" not in kinds or kinds["Namespace"]["metadata"]["name"] != ns):
-        fail(f"namespace {ns} is not created beside the DaemonSet")
+    sets = [d for d in docs if d["kind"] == "DaemonSet"]
+    namespaces = {d["metadata"]["name"] for d in docs if d["kind"] == "Namespace"}
+    if not sets:
+        fail("no DaemonSet")
+    readers = 0
+    for ds in sets:
+        name = ds["metadata"]["name"]
+        if ds.get("apiVersion") != "apps/v1":
+            fail(f"{name}: not an apps/v1 DaemonSet")
+        template = ds["spec"]["template"]
+        labels = template["metadata"]["labels"]
+        if any(labels.get(k) != v for k, v in ds["spec"]["selector"]["matchLabels"].items()):
+            fail(f"{name}: selector does not match its pod template's labels")
+        spec = template["spec"]
+        volumes = {v["name"]: v for v in spec.get("volumes", [])}
+        for c in spec.get("initContainers", []) + spec["containers"]:
+            if not DNS_LABEL.match(c["name"]) or "image" not in c:
+                fail(f"{name}: container {c.get('name')}: bad name or no image")
+            for m in c.get("volumeMounts", []):
+                if m["name"] not in volumes:
+                    fail(f"{name}: container {c['name']} mounts undefined volume {m['name']}")
+        for c in spec["containers"]:
+            if not unprivileged(c.get("securityContext", {})):
+                fail(f"{name}: container {c['name']} keeps running privileged")
+        for c in spec["containers"]:
+            for m in c.get("volumeMounts", []):
+                host = volumes[m["name"]].get("hostPath", {})
+                if host.get("path") != "/var/lib/oci-seccomp-profiles":
+                    continue
+                readers += 1
+                if spec.get("hostPID") or not m.get("readOnly") or host.get("type") != "Directory":
+                    fail(f"{name}: reads the profiles with the host's PIDs, writably, or creating the directory")
+        ns = ds["metadata"].get("namespace")
+        if ns and ns not in namespaces:
+            fail(f"{name}: namespace {ns} is not created beside it")
+    if readers == 0:
+        fail("no DaemonSet reaches the profile directory")
 
 
 HANDLER = "seccomp-recorder"
