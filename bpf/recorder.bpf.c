@@ -166,10 +166,24 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 
 	if (ptgid == ctgid) /* a new thread: its process is tracked already */
 		return 0;
+	__u32 slot_nr;
 	struct member *m = bpf_map_lookup_elem(&members, &ptgid);
-	if (!m)
-		return 0;
-	__u32 slot_nr = m->slot;
+	if (m) {
+		slot_nr = m->slot;
+	} else {
+		/* A process made inside a recorded container by one that joined
+		 * it from outside (runc exec: setns, then fork): tracked like the
+		 * init's descendants, so that it stays recorded when it leaves the
+		 * container's mount namespace. */
+		struct target_key key = {.pidns = recorded_pidns(child)};
+		if (!key.pidns)
+			return 0;
+		key.mntns = BPF_CORE_READ(child, nsproxy, mnt_ns, ns.inum);
+		__u32 *target = bpf_map_lookup_elem(&targets, &key);
+		if (!target)
+			return 0;
+		slot_nr = *target;
+	}
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
 	if (!slot)
 		return 0;

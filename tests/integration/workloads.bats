@@ -102,6 +102,17 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	assert_no_leftovers
 }
 
+@test "a process exec'd into a recorded container stays recorded when it leaves its mount namespace" {
+	run_container -d --name entered --cap-add SYS_ADMIN --annotation "$ANNOTATION=of:entered.json" -- /bin/sleep 600
+	run podman_ exec entered /bin/unshare -m /bin/probe call getpgid
+	[ "$status" -eq 0 ]
+	[ "$output" = "main: getpgid ok" ]
+	podman_ kill entered
+	wait_for_profile entered
+	assert_has_syscall entered getpgid
+	assert_no_leftovers
+}
+
 @test "200 threads and 1000 forked children: every syscall recorded, nothing lost" {
 	run record swarm /bin/probe swarm
 	[ "$status" -eq 0 ]
