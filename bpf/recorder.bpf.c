@@ -21,6 +21,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Native syscall number of prctl, resolved by user space with libseccomp. */
 const volatile __u32 prctl_nr = 0;
+/* Whether this kernel runs x32 syscalls: where it does not, a number with
+ * the x32 bit reaches sys_enter but is never dispatched (ENOSYS), and a
+ * profile must not allow by name what never ran. Set by user space. */
+const volatile __u32 x32_dispatched = 0;
 
 /* PID namespaces with at least one recording: the only lookup a task of
  * no recorded namespace pays. Value: how many recordings. */
@@ -66,15 +70,20 @@ struct {
 /* The kernel's MAX_PID_NS_LEVEL: PID namespaces nest at most this deep. */
 #define MAX_PIDNS_LEVEL 32
 
+/* The ABI a syscall entered through, or ABI_COUNT for one the kernel will
+ * not dispatch. The x32 bit means x32 only on the 64-bit entry: through
+ * int 0x80 it is part of an i386 number, too large to be one. */
 static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
 {
 #if defined(__TARGET_ARCH_x86)
+	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
+		return ABI_COMPAT;
 	if (*nr & X32_SYSCALL_BIT) {
+		if (!x32_dispatched)
+			return ABI_COUNT;
 		*nr &= ~X32_SYSCALL_BIT;
 		return ABI_X32;
 	}
-	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
-		return ABI_COMPAT;
 #elif defined(__TARGET_ARCH_arm64)
 	if (BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_32BIT))
 		return ABI_COMPAT;
@@ -141,7 +150,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 			return 0;
 		slot->started = 1;
 	}
-	if (nr < 0 || nr >= MAX_SYSCALL_NR)
+	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
 
 	struct seen_bitmap *bits = bpf_map_lookup_elem(&seen, &slot_nr);

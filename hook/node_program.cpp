@@ -157,6 +157,7 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 	if (!skel)
 		check(-errno, "open BPF recorder");
 	skel->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
+	skel->rodata->x32_dispatched = kernel_runs_x32();
 	check(recorder_bpf__load(skel.get()), "load BPF recorder");
 
 	make_dir(dir);

@@ -1,6 +1,8 @@
 #include "syscalls.h"
 
 #include <seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <memory>
@@ -23,6 +25,16 @@ const std::vector<Abi>& host_abis()
 		}
 	}();
 	return abis;
+}
+
+bool kernel_runs_x32()
+{
+#if defined(__x86_64__)
+	constexpr long kX32Bit = 0x40000000;
+	return ::syscall(kX32Bit | SYS_getpid) == ::getpid();
+#else
+	return false;
+#endif
 }
 
 std::string arch_name(uint32_t scmp_arch)

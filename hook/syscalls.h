@@ -22,6 +22,9 @@ struct Abi {
 const std::vector<Abi>& host_abis();
 // The profile's "architectures": SCMP_ARCH_* of every host ABI.
 std::vector<std::string> host_arch_names();
+// Whether this kernel dispatches x32 syscalls (x86_64 with the x32 ABI
+// built in and enabled): tried with an x32 getpid.
+bool kernel_runs_x32();
 // SCMP_ARCH_X86_64 and the like for a libseccomp architecture token.
 std::string arch_name(uint32_t scmp_arch);
 

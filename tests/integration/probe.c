@@ -11,8 +11,11 @@
  *   probe hold N FILE   N children that wait, alive at once; once FILE
  *                  exists, all of them end and so does the probe
  *   probe int80 [NAME]   a syscall through the 32-bit entry: sgetmask
- *                  (i386 68, msgget on x86_64), or getpgrp (i386 65,
- *                  semop on x86_64)
+ *                  (i386 68, msgget on x86_64), getpgrp (i386 65, semop
+ *                  on x86_64), or bit30: 99 with the x32 bit set, which
+ *                  no i386 syscall is (99 is sysinfo on x86_64 and x32)
+ *   probe x32      getpgid with the x32 bit set (121 on x86_64 and x32):
+ *                  ENOSYS on kernels that run no x32 code
  *
  * Output is the same on every run, so a run under the recorded profile can be
  * compared with the recorded one. */
@@ -122,6 +125,17 @@ static int swarm(void)
 	return 0;
 }
 
+static int x32(void)
+{
+#if defined(__x86_64__)
+	report("x32", "getpgid", syscall(0x40000000L | SYS_getpgid, 0));
+	return 0;
+#else
+	fprintf(stderr, "probe: x32 is x86_64 only\n");
+	return 2;
+#endif
+}
+
 static int hold(long n, const char *until)
 {
 	for (long i = 0; i < n; i++) {
@@ -154,6 +168,8 @@ static int int80(const char *name)
 		nr = 68;
 	else if (!strcmp(name, "getpgrp"))
 		nr = 65;
+	else if (!strcmp(name, "bit30"))
+		nr = 0x40000000L | 99;
 	else {
 		fprintf(stderr, "probe: no 32-bit call %s\n", name);
 		return 2;
@@ -177,12 +193,14 @@ int main(int argc, char **argv)
 		return call(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "swarm"))
 		return swarm();
+	if (argc == 2 && !strcmp(argv[1], "x32"))
+		return x32();
 	if (argc == 4 && !strcmp(argv[1], "hold"))
 		return hold(strtol(argv[2], NULL, 10), argv[3]);
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "int80"))
 		return int80(argc == 3 ? argv[2] : "sgetmask");
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|call NAME\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|x32|call NAME\n");
 		return 2;
 	}
 	struct itimerval it;

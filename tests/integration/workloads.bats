@@ -164,3 +164,26 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	[ "$status" -eq 0 ]
 	[ "$output" = "int80: getpgrp Operation not permitted" ]
 }
+
+@test "an x32 number is recorded only where the kernel runs x32 code" {
+	[ "$(uname -m)" = x86_64 ] || skip "x32 is an x86_64 ABI"
+	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:x32.json" -- /bin/probe x32
+	[ "$status" -eq 0 ]
+	wait_for_profile x32
+	case "$output" in
+	"x32: getpgid Function not implemented") assert_lacks_syscall x32 getpgid ;; # this kernel runs no x32 code
+	"x32: getpgid ok") assert_has_syscall x32 getpgid ;;
+	*) echo "unexpected: $output" >&2; return 1 ;;
+	esac
+}
+
+@test "the x32 bit through int 0x80 is an i386 number no syscall has, not an x32 syscall" {
+	[ "$(uname -m)" = x86_64 ] || skip "int 0x80 is an x86_64 test"
+	"$PROBE_BINARY" int80 >/dev/null 2>&1 || skip "this kernel does not run 32-bit syscalls (int 0x80 faults)"
+	# i386 number 0x40000063: ENOSYS, and not x32's sysinfo (99).
+	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:bit30.json" -- \
+		/bin/probe int80 bit30
+	[ "$output" = "int80: bit30 Function not implemented" ]
+	wait_for_profile bit30
+	assert_lacks_syscall bit30 sysinfo
+}
