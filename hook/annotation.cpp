@@ -70,6 +70,8 @@ constexpr const char* kContainerTypes[] = {"io.kubernetes.cri-o.ContainerType", 
 constexpr const char* kContainerMetadata = "io.kubernetes.cri-o.Metadata"; // {"name":"web","attempt":0}
 constexpr const char* kContainerNames[] = {"io.kubernetes.cri.container-name", "io.kubernetes.container.name"};
 
+} // namespace
+
 std::optional<std::string> container_name(const std::map<std::string, std::string>& annotations)
 {
 	if (auto it = annotations.find(kContainerMetadata); it != annotations.end()) {
@@ -84,8 +86,6 @@ std::optional<std::string> container_name(const std::map<std::string, std::strin
 			return it->second;
 	return std::nullopt;
 }
-
-} // namespace
 
 std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations)
 {

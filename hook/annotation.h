@@ -30,6 +30,9 @@ struct SelectedAnnotation {
 // container is never recorded.
 std::optional<SelectedAnnotation> select_annotation(const std::map<std::string, std::string>& annotations);
 
+// A pod container's name, as CRI-O or containerd gives it; none elsewhere.
+std::optional<std::string> container_name(const std::map<std::string, std::string>& annotations);
+
 // The Kubernetes namespace of a pod's container, from what its runtime sets
 // (CRI-O's io.kubernetes.cri-o.Namespace, containerd's
 // io.kubernetes.cri.sandbox-namespace; pods cannot set these, as neither

@@ -106,3 +106,15 @@ BundleEdit add_recording_hook(const std::string& bundle, const std::vector<std::
 	OutputFile(std::move(dir), "config.json", path).write_atomically(config.dump(), file->mode);
 	return BundleEdit::kAdded;
 }
+
+std::optional<bool> has_seccomp_filter(const std::string& bundle)
+{
+	std::optional<ConfigFile> file = read_config(bundle + "/config.json");
+	if (!file)
+		return std::nullopt;
+	auto config = try_parse_json(file->text).value_or(nullptr);
+	if (!config.is_object())
+		return std::nullopt;
+	auto linux = config.find("linux");
+	return linux != config.end() && linux->is_object() && linux->contains("seccomp") && !(*linux)["seccomp"].is_null();
+}

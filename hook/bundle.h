@@ -2,6 +2,7 @@
 // the container asks to be recorded, and leaves every other bundle alone.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,3 +19,7 @@ enum class BundleEdit {
 // recorded (or whose config.json cannot be read as JSON and names our
 // annotation): any other container is never held up by the wrapper.
 BundleEdit add_recording_hook(const std::string& bundle, const std::vector<std::string>& hooks_dirs);
+
+// Whether BUNDLE/config.json gives the container a seccomp filter
+// (linux.seccomp); none if it cannot be read.
+std::optional<bool> has_seccomp_filter(const std::string& bundle);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "annotation.h"
+#include "bundle.h"
 #include "commands.h"
 #include "error.h"
 #include "log.h"
@@ -117,14 +118,6 @@ Options parse_options(int argc, char** argv)
 	return opts;
 }
 
-// myapp.json -> myapp.seccompprofile.yaml, beside it.
-std::string resource_path(std::string output)
-{
-	if (output.ends_with(".json"))
-		output.resize(output.size() - 5);
-	return output + ".seccompprofile.yaml";
-}
-
 int run(const Options& opts)
 {
 	State state = read_state(STDIN_FILENO);
@@ -145,15 +138,22 @@ int run(const Options& opts)
 	OutputFile output = dir.output(req.output);
 	std::optional<ResourceOutput> resource;
 	if (opts.seccompprofile) {
-		resource = ResourceOutput{dir.output(resource_path(req.output)), resource_name(req.output)};
+		resource = ResourceOutput{dir.output(beside(req.output, ".seccompprofile.yaml")), resource_name(req.output)};
 		// Refused now, not after the recording: what the input has, the output has.
 		if (input)
 			render_seccompprofile(input->rules, resource->name);
 	}
+	Report report;
+	report.container_id = state.id;
+	report.container_name = container_name(state.annotations);
+	report.profile = output.display();
+	report.under_seccomp = has_seccomp_filter(state.bundle);
+	ReportOutput report_output{dir.output(beside(req.output, ".report.json")), std::move(report)};
 	Target target = resolve_target(state.pid);
 
 	std::string display = output.display();
-	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(input), opts.btf_path},
+	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
+			      std::move(input), opts.btf_path},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;

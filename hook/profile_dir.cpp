@@ -228,3 +228,10 @@ std::optional<std::string> OutputFile::written_since(const struct timespec& sinc
 		return std::nullopt;
 	return read_regular(fd.get(), st, max_bytes, display_);
 }
+
+std::string beside(std::string profile, std::string_view suffix)
+{
+	if (profile.ends_with(".json"))
+		profile.resize(profile.size() - 5);
+	return profile + std::string(suffix);
+}

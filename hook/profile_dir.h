@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fd.h"
 
@@ -36,6 +37,9 @@ private:
 	std::string name_;
 	std::string display_;
 };
+
+// A file beside a profile: myapp.json -> myapp + suffix.
+std::string beside(std::string profile, std::string_view suffix);
 
 class ProfileDir {
 public:

@@ -90,13 +90,18 @@ ResolvedNames resolve_names(const std::set<SyscallId>& ids)
 	ResolvedNames out;
 	for (const SyscallId& id : ids) {
 		std::optional<std::string> name;
+		std::string arch;
 		for (const Abi& abi : host_abis())
-			if (abi.id == id.abi)
+			if (abi.id == id.abi) {
 				name = syscall_name(abi.scmp_arch, static_cast<int>(id.nr));
-		if (name)
-			out.names.insert(std::move(*name));
-		else
+				arch = arch_name(abi.scmp_arch);
+			}
+		if (!name) {
 			out.unnamed.push_back(id);
+			continue;
+		}
+		out.by_arch[arch].insert(*name);
+		out.names.insert(std::move(*name));
 	}
 	return out;
 }

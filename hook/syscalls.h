@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <compare>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,6 +45,7 @@ struct SyscallId {
 
 struct ResolvedNames {
 	std::set<std::string> names;
+	std::map<std::string, std::set<std::string>> by_arch; // SCMP_ARCH_* -> names
 	std::vector<SyscallId> unnamed; // numbers this libseccomp has no name for
 };
 ResolvedNames resolve_names(const std::set<SyscallId>& ids);

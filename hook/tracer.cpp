@@ -131,7 +131,25 @@ std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const Reco
 	return {render_ruleset(both), both};
 }
 
-bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes)
+// The report of this recording so far, beside the profile. A failure is
+// logged: the profile matters more.
+void write_report(const TraceJob& job, const ResolvedNames& resolved, uint64_t untracked, const Writes& writes,
+		  const std::string& ended_by)
+{
+	Report report = job.report.base;
+	report.started = writes.started;
+	::clock_gettime(CLOCK_REALTIME, &report.ended);
+	report.ended_by = ended_by;
+	report.recorded = resolved.by_arch;
+	report.untracked = untracked;
+	try {
+		job.report.file.write_atomically(render_report(report));
+	} catch (const std::exception& e) {
+		logging::error(e.what());
+	}
+}
+
+bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, const std::string& ended_by)
 {
 	if (rec.untracked() != 0)
 		logging::warn(std::to_string(rec.untracked()) + " processes of the container were not tracked (over " +
@@ -142,6 +160,8 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
 	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, resolved.names, host_arch_names());
+	// Before the profile: whoever waits for the profile finds the report too.
+	write_report(job, resolved, rec.untracked(), writes, ended_by);
 	RuleSet written;
 	try {
 		UniqueFd lock = job.output.lock();
@@ -196,6 +216,10 @@ int record(const TraceJob& job, int ready_fd)
 	send_line(ready_fd, "ready");
 	::close(ready_fd);
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
+	if (job.report.base.under_seccomp.value_or(false))
+		logging::warn("container " + job.report.base.container_id + " runs under a seccomp filter: what it denies" +
+			      " never reaches the recorder (record with the filter you mean to tighten, or unconfined)");
+	std::string ended_by = "init exit";
 
 	// The pidfd turns readable when the init's last thread has exited (the
 	// kernel's own notice of its sched_process_exit).
@@ -213,10 +237,11 @@ int record(const TraceJob& job, int ready_fd)
 			continue;
 		if (si.ssi_signo != SIGUSR1) {
 			logging::info("signal " + std::to_string(si.ssi_signo) + ": writing what was recorded");
+			ended_by = "signal " + std::to_string(si.ssi_signo);
 			break;
 		}
 		if (rec->execed())
-			write_profile(job, *rec, writes); // a snapshot of a container that runs on; a failure is logged
+			write_profile(job, *rec, writes, "snapshot"); // of a container that runs on; a failure is logged
 		else
 			logging::info("no snapshot of " + job.output.display() + ": the container's process has not started yet");
 	}
@@ -232,7 +257,7 @@ int record(const TraceJob& job, int ready_fd)
 			       " start it): no profile written to " + job.output.display());
 		return 1;
 	}
-	return write_profile(job, *rec, writes) ? 0 : 1;
+	return write_profile(job, *rec, writes, ended_by) ? 0 : 1;
 }
 
 // "" once the child is recording (and released to run on), else why not.

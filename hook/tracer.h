@@ -8,6 +8,7 @@
 
 #include "profile.h"
 #include "profile_dir.h"
+#include "report.h"
 #include "target.h"
 
 // Where the profile also goes as a SeccompProfile resource, and its name.
@@ -16,10 +17,17 @@ struct ResourceOutput {
 	std::string name;
 };
 
+// Where the report goes, and what is known of the container before it runs.
+struct ReportOutput {
+	OutputFile file;
+	Report base;
+};
+
 struct TraceJob {
 	Target target;
 	OutputFile output;
 	std::optional<ResourceOutput> resource;
+	ReportOutput report;
 	std::optional<InputProfile> input;   // the if: profile
 	std::string btf_path;                // empty: the running kernel's
 };

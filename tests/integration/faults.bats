@@ -50,6 +50,7 @@ assert_probe_recorded() {
 	assert_probe_recorded termed
 	[ "$(podman_ inspect -f '{{.State.Running}}' termed)" = true ]
 	grep -q "signal 15: writing what was recorded" "$HOOK_LOG"
+	[ "$(jq -r .endedBy "$PROFILES/termed.report.json")" = "signal 15" ]
 	podman_ kill termed
 	assert_no_leftovers
 }
@@ -63,6 +64,7 @@ assert_probe_recorded() {
 	wait_for_profile snap
 	assert_probe_recorded snap
 	assert_lacks_syscall snap sched_get_priority_min
+	[ "$(jq -r .endedBy "$PROFILES/snap.report.json")" = snapshot ]
 	[ -n "$(tracing_children)" ] # still recording
 
 	touch "$WORK/ctl/go"
@@ -70,6 +72,7 @@ assert_probe_recorded() {
 	podman_ kill snap
 	wait_for_no_tracing_child
 	assert_has_syscall snap sched_get_priority_min
+	[ "$(jq -r .endedBy "$PROFILES/snap.report.json")" = "init exit" ]
 	assert_no_leftovers
 }
 

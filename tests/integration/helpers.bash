@@ -113,9 +113,23 @@ wait_until() {
 }
 
 # The profile appears once the container's init has exited and the tracing
-# child has written it: shortly after podman returns.
+# child has written it (its report first): shortly after podman returns.
 wait_for_profile() {
 	wait_until 10 test -f "$PROFILES/$1.json" || { echo "no profile $PROFILES/$1.json after 10 s" >&2; return 1; }
+	assert_report_agrees "$1"
+}
+
+# The report beside a profile is well-formed, and every syscall it recorded
+# is named in the profile (allowed, or decided by an if: input).
+assert_report_agrees() {
+	local report=$PROFILES/$1.report.json missing
+	jq -e --arg profile "$PROFILES/$1.json" '(.recorder | startswith("oci-seccomp-recorder ")) and .profile == $profile and
+		(.container.id | type == "string") and (.underSeccomp | type == "boolean") and .started <= .ended and
+		(.endedBy | test("^(init exit|signal [0-9]+|snapshot)$")) and (.recorded | type == "object") and
+		(.denied | type == "object") and (.untrackedProcesses | type == "number")' "$report" >/dev/null ||
+		{ echo "bad report $report: $(cat "$report" 2>&1)" >&2; return 1; }
+	missing=$(comm -23 <(jq -r '.recorded[][]' "$report" | sort -u) <(jq -r '.syscalls[].names[]' "$PROFILES/$1.json" | sort -u))
+	[ -z "$missing" ] || { echo "recorded but not in $1.json: $missing" >&2; return 1; }
 }
 
 container_printed() {

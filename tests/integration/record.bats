@@ -129,7 +129,7 @@ teardown() { teardown_recorder; }
 	assert_has_syscall db getcpu
 	assert_lacks_syscall db sysinfo
 	assert_no_leftovers
-	[ "$(ls "$PROFILES")" = "$(printf '%s\n' db.json web.json)" ]
+	[ "$(ls "$PROFILES")" = "$(printf '%s\n' db.json db.report.json web.json web.report.json)" ]
 }
 
 @test "--seccompprofile also writes the profile as a SeccompProfile resource" {
@@ -172,4 +172,23 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	assert_has_syscall app sysinfo
 	assert_lacks_syscall app getsid
 	assert_lacks_syscall app getpgid
+}
+
+@test "every profile has a report beside it: the container, when, how it ended, what was recorded per architecture" {
+	run_container --name reported --annotation "$ANNOTATION=of:reported.json" -- /bin/probe record
+	wait_for_profile reported
+	local report=$PROFILES/reported.report.json id
+	id=$(podman_ inspect -f '{{.Id}}' reported)
+	[ "$(jq -r .container.id "$report")" = "$id" ]
+	[ "$(jq -r .endedBy "$report")" = "init exit" ]
+	[ "$(jq -r .underSeccomp "$report")" = true ] # podman's default filter
+	grep -q "container $id runs under a seccomp filter" "$HOOK_LOG"
+	jq -e '.recorded.SCMP_ARCH_X86_64 | index("getitimer") and index("ioprio_get")' "$report"
+	[ "$(jq -r .untrackedProcesses "$report")" = 0 ]
+	[ "$(jq -c .denied "$report")" = '{}' ]
+
+	podman_ run --rm --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--security-opt seccomp=unconfined --annotation "$ANNOTATION=of:open.json" --rootfs "$ROOTFS" /bin/true
+	wait_for_profile open
+	[ "$(jq -r .underSeccomp "$PROFILES/open.report.json")" = false ]
 }
