@@ -166,6 +166,16 @@ for n in 1 4 16; do
 	row "4. ... while $n container(s) are recorded" "${cost[$n]}" "" "$(ratio "${cost[$n]}" "$floor") of floor, $(ratio "${cost[$n]}" "$base") of nothing"
 done
 row "4. ... cost with 16 recordings against 1" "" "" "$(ratio "${cost[16]}" "${cost[1]}")"
+# The containers above run under podman's default seccomp filter, so their
+# recordings watch what it denies: the sys_exit program is attached. One
+# recorded unconfined needs no sys_exit program: the difference is its cost.
+run_container -d --name idle-unconfined --security-opt seccomp=unconfined \
+	--annotation "$ANNOTATION=of:idle-unconfined.json" -- /bin/sleep 600 >/dev/null
+no_exit=$(host_loop)
+podman_ rm -f -t 0 idle-unconfined >/dev/null
+wait_until 30 nothing_left
+row "4. ... while 1 container recorded unconfined (no sys_exit program)" "$no_exit" "" \
+	"$(ratio "$no_exit" "$floor") of floor; the sys_exit program costs $(ratio "${cost[1]}" "$no_exit")"
 row "5. tracing child peak RSS / BPF map memory (memlock)" "$((rss_kb / 1024)) MiB / $((memlock / 1024)) KiB" "" ""
 
 # --- 6. completeness under burst ----------------------------------------

@@ -10,7 +10,12 @@
  * profile must allow) after it.
  *
  * Each recording has a bitmap of (abi, nr) seen, set in the kernel: nothing
- * crosses to user space per syscall, and nothing can be dropped. */
+ * crosses to user space per syscall, and nothing can be dropped.
+ *
+ * A seccomp filter refuses a syscall before sys_enter, but sys_exit still
+ * fires for it: a recorded task's sys_exit with no sys_enter before it is a
+ * syscall its filter denied. That program is attached only while a
+ * recording of a container under a filter runs. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -63,6 +68,24 @@ struct {
 	__type(key, __u32);
 	__type(value, struct seen_bitmap);
 } seen SEC(".maps");
+
+/* Syscalls a recording's filter denied: (abi, nr) bits as in seen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_RECORDINGS);
+	__type(key, __u32);
+	__type(value, struct seen_bitmap);
+} denied SEC(".maps");
+
+/* Per task of a recording that watches denials: 1 between its sys_enter and
+ * its sys_exit. No entry: the task has not entered a syscall since it was
+ * watched (a new child returning from fork, a syscall begun before). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} in_syscall SEC(".maps");
 
 #define X32_SYSCALL_BIT 0x40000000
 #define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
@@ -130,6 +153,22 @@ static __always_inline int find_slot(struct task_struct *task)
 	return m ? m->slot : -1;
 }
 
+/* Sets the (abi, nr) bit of a recording's bitmap in `map` (seen or denied). */
+static __always_inline void set_bit(void *map, __u32 slot_nr, __u32 abi, long nr)
+{
+	struct seen_bitmap *bits = bpf_map_lookup_elem(map, &slot_nr);
+	if (!bits)
+		return;
+	__u32 bit = abi * MAX_SYSCALL_NR + (__u32)nr;
+	__u32 word = bit / 64;
+	if (word >= SEEN_WORDS)
+		return;
+	__u64 mask = 1ULL << (bit & 63);
+	/* Plain read first: the common case (already seen) stays a load. */
+	if (!(bits->words[word] & mask))
+		__sync_fetch_and_or(&bits->words[word], mask);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
@@ -150,22 +189,50 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 			return 0;
 		slot->started = 1;
 	}
+	if (slot->watch_denied) {
+		__u32 *entered = bpf_task_storage_get(&in_syscall, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (entered)
+			*entered = 1;
+	}
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
-
-	struct seen_bitmap *bits = bpf_map_lookup_elem(&seen, &slot_nr);
-	if (!bits)
-		return 0;
-	__u32 bit = abi * MAX_SYSCALL_NR + (__u32)nr;
-	__u32 word = bit / 64;
-	if (word >= SEEN_WORDS)
-		return 0;
-	__u64 mask = 1ULL << (bit & 63);
-	/* Plain read first: the common case (already seen) stays a load. */
-	if (!(bits->words[word] & mask))
-		__sync_fetch_and_or(&bits->words[word], mask);
+	set_bit(&seen, slot_nr, abi, nr);
 	return 0;
 }
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	int found = find_slot(task);
+
+	if (found < 0)
+		return 0;
+	__u32 slot_nr = found;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	if (!slot || !slot->in_use || !slot->started || !slot->watch_denied)
+		return 0;
+	__u32 *entered = bpf_task_storage_get(&in_syscall, task, 0, 0);
+	if (!entered)
+		return 0;
+	if (*entered) {
+		*entered = 0;
+		return 0;
+	}
+#if defined(__TARGET_ARCH_x86)
+	long nr = BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	long nr = BPF_CORE_READ(regs, syscallno);
+#else
+	long nr = -1;
+#endif
+	__u32 abi = syscall_abi(task, &nr);
+	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
+		return 0;
+	set_bit(&denied, slot_nr, abi, nr);
+	return 0;
+}
+
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)

@@ -48,6 +48,8 @@ struct slot {
 	__u32 init_tgid;
 	__u32 owner_pid; /* the tracing child */
 	__u32 members;   /* live processes of it in the members map */
+	__u32 watch_denied; /* the container runs under a seccomp filter: note what it refuses */
+	__u32 pad;
 	__u64 owner_start; /* its start time (clock ticks after boot) */
 	__u64 untracked; /* descendants past MAX_MEMBERS_PER_RECORDING */
 };

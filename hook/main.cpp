@@ -33,6 +33,7 @@ struct Options {
 	std::string log_file;
 	std::string btf_path;
 	bool seccompprofile = false;
+	bool allow_denied = false;
 };
 
 void usage(FILE* out)
@@ -52,6 +53,9 @@ void usage(FILE* out)
 		     "                      (default %s, created 0700)\n"
 		     "  --seccompprofile    also write OUT as a SeccompProfile resource of the Security\n"
 		     "                      Profiles Operator, to OUT without .json plus .seccompprofile.yaml\n"
+		     "  --allow-denied      also allow what the container's seccomp filter denied while\n"
+		     "                      it was recorded (by default the report lists it, the\n"
+		     "                      profile does not allow it)\n"
 		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
 		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
 		     "  --btf FILE          kernel BTF to use where /sys/kernel/btf/vmlinux is missing\n"
@@ -73,6 +77,7 @@ Options parse_options(int argc, char** argv)
 		{"log-file", required_argument, nullptr, 'l'},
 		{"btf", required_argument, nullptr, 'b'},
 		{"seccompprofile", no_argument, nullptr, 's'},
+		{"allow-denied", no_argument, nullptr, 'a'},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, 'V'},
 		{nullptr, 0, nullptr, 0},
@@ -101,6 +106,9 @@ Options parse_options(int argc, char** argv)
 			break;
 		case 's':
 			opts.seccompprofile = true;
+			break;
+		case 'a':
+			opts.allow_denied = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -153,7 +161,7 @@ int run(const Options& opts)
 
 	std::string display = output.display();
 	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
-			      std::move(input), opts.btf_path},
+			      std::move(input), opts.btf_path, opts.allow_denied},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;

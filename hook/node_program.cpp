@@ -34,10 +34,13 @@ constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
-constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen"};
+constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied"};
 // Every recording's processes fit at once: none can take another's room.
 static_assert(MAX_MEMBERS >= MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 1));
 constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
+// Pinned with them, but attached only while a recording watches for what a
+// seccomp filter denies: it runs at every syscall's exit on the node.
+constexpr const char* kExitProg = "on_sys_exit";
 
 // libbpf returns negative errnos and codes of its own (from 4000 up).
 void check(int err, const std::string& what)
@@ -126,6 +129,8 @@ UniqueFd get_pinned(const std::string& path)
 
 bool fully_pinned(const std::string& dir)
 {
+	if (::access((dir + "/" + kExitProg).c_str(), F_OK) != 0)
+		return false;
 	for (const char* name : kMaps)
 		if (::access((dir + "/" + name).c_str(), F_OK) != 0)
 			return false;
@@ -135,12 +140,24 @@ bool fully_pinned(const std::string& dir)
 	return true;
 }
 
+// Attaches a pinned program and pins its link (which keeps it attached).
+void attach(const std::string& dir, int prog_fd, const char* name)
+{
+	int link = bpf_raw_tracepoint_open(nullptr, prog_fd);
+	if (link < 0)
+		check(-errno, std::string("attach BPF program ") + name);
+	UniqueFd owned(link);
+	check(bpf_obj_pin(link, (dir + "/link_" + name).c_str()), std::string("pin BPF link ") + name);
+}
+
 void remove_pins(const std::string& dir)
 {
 	for (const char* name : kProgs) {
 		::unlink((dir + "/link_" + name).c_str()); // detaches
 		::unlink((dir + "/" + name).c_str());
 	}
+	::unlink((dir + "/link_" + std::string(kExitProg)).c_str());
+	::unlink((dir + "/" + std::string(kExitProg)).c_str());
 	for (const char* name : kMaps)
 		::unlink((dir + "/" + name).c_str());
 	if (::rmdir(dir.c_str()) < 0 && errno != ENOENT)
@@ -169,17 +186,16 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 				throw Error(std::string("BPF recorder has no map ") + name);
 			check(bpf_map__pin(map, (dir + "/" + name).c_str()), std::string("pin BPF map ") + name);
 		}
-		for (const char* name : kProgs) {
+		auto pin_program = [&](const char* name) {
 			bpf_program* prog = bpf_object__find_program_by_name(skel->obj, name);
 			if (!prog)
 				throw Error(std::string("BPF recorder has no program ") + name);
 			check(bpf_program__pin(prog, (dir + "/" + name).c_str()), std::string("pin BPF program ") + name);
-			int link = bpf_raw_tracepoint_open(nullptr, bpf_program__fd(prog));
-			if (link < 0)
-				check(-errno, std::string("attach BPF program ") + name);
-			UniqueFd owned(link);
-			check(bpf_obj_pin(link, (dir + "/link_" + name).c_str()), std::string("pin BPF link ") + name);
-		}
+			return bpf_program__fd(prog);
+		};
+		for (const char* name : kProgs)
+			attach(dir, pin_program(name), name);
+		pin_program(kExitProg);
 	} catch (...) {
 		remove_pins(dir);
 		throw;
@@ -270,6 +286,7 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 	members_ = get_pinned(dir_ + "/members");
 	slots_ = get_pinned(dir_ + "/slots");
 	seen_ = get_pinned(dir_ + "/seen");
+	denied_ = get_pinned(dir_ + "/denied");
 }
 
 struct slot NodeProgram::read_slot(uint32_t nr) const
@@ -277,6 +294,28 @@ struct slot NodeProgram::read_slot(uint32_t nr) const
 	struct slot s = {};
 	check(bpf_map_lookup_elem(slots_.get(), &nr, &s), "read recorder slot");
 	return s;
+}
+
+struct seen_bitmap NodeProgram::read_denied(uint32_t nr) const
+{
+	struct seen_bitmap bits = {};
+	check(bpf_map_lookup_elem(denied_.get(), &nr, &bits), "read denied syscalls");
+	return bits;
+}
+
+void NodeProgram::update_exit_program()
+{
+	bool wanted = false;
+	for (uint32_t nr = 0; nr < MAX_RECORDINGS && !wanted; ++nr) {
+		struct slot s = read_slot(nr);
+		wanted = s.in_use && s.watch_denied;
+	}
+	std::string link = dir_ + "/link_" + kExitProg;
+	bool attached = ::access(link.c_str(), F_OK) == 0;
+	if (wanted && !attached)
+		attach(dir_, get_pinned(dir_ + "/" + kExitProg).get(), kExitProg);
+	else if (!wanted && attached)
+		::unlink(link.c_str()); // detaches
 }
 
 struct seen_bitmap NodeProgram::read_seen(uint32_t nr) const
@@ -298,7 +337,7 @@ void NodeProgram::free_stale_slots()
 	}
 }
 
-uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
+uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_denied)
 {
 	free_stale_slots();
 	std::optional<uint32_t> free;
@@ -311,6 +350,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 	uint32_t nr = *free;
 	struct seen_bitmap none = {};
 	check(bpf_map_update_elem(seen_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
+	check(bpf_map_update_elem(denied_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
 	struct slot s = {};
 	s.in_use = 1;
 	s.pidns = target.pidns;
@@ -318,6 +358,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 	s.init_tgid = static_cast<uint32_t>(target.pid);
 	s.owner_pid = static_cast<uint32_t>(::getpid());
 	s.members = 1; // the init, added below
+	s.watch_denied = watch_denied ? 1 : 0;
 	s.owner_start = proc_stat(::getpid()).value().start;
 	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY), "claim recorder slot");
 	try {
@@ -335,6 +376,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target)
 		struct member init = {nr, 0};
 		check(bpf_map_update_elem(members_.get(), &s.init_tgid, &init, BPF_ANY),
 		      "add container init to BPF members");
+		update_exit_program();
 	} catch (...) {
 		free_slot(nr);
 		throw;
@@ -379,6 +421,7 @@ void NodeProgram::free_slot(uint32_t nr)
 void NodeProgram::release(const NodeLock&, uint32_t nr)
 {
 	free_slot(nr);
+	update_exit_program();
 	unload_if_idle();
 }
 
@@ -394,6 +437,7 @@ void NodeProgram::tidy(const NodeLock&)
 	}
 	NodeProgram program(dir);
 	program.free_stale_slots();
+	program.update_exit_program();
 	program.unload_if_idle();
 }
 
@@ -407,6 +451,7 @@ void NodeProgram::unload_if_idle()
 	members_.reset();
 	slots_.reset();
 	seen_.reset();
+	denied_.reset();
 	remove_pins(dir_);
 	::rmdir(kPinRoot); // fails, as it should, while another build's pins are there
 	logging::info("last recording done: detached and unpinned the BPF recorder");

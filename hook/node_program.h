@@ -34,14 +34,17 @@ public:
 	NodeProgram(const NodeLock& lock, const std::string& btf_path);
 
 	// Takes a free slot and starts recording the target into it. Frees first
-	// the slots of tracing children that are gone.
-	uint32_t claim(const NodeLock& lock, const Target& target);
+	// the slots of tracing children that are gone. With `watch_denied` (the
+	// container runs under a seccomp filter) it also notes what the filter
+	// denies, attaching the sys_exit program while any recording does.
+	uint32_t claim(const NodeLock& lock, const Target& target, bool watch_denied);
 	// Stops recording into the slot and frees it; unloads everything when it
 	// was the last slot in use.
 	void release(const NodeLock& lock, uint32_t slot);
 
 	struct slot read_slot(uint32_t nr) const;
 	struct seen_bitmap read_seen(uint32_t nr) const;
+	struct seen_bitmap read_denied(uint32_t nr) const;
 
 	// After a tracing child died without cleaning up (killed, say, half-way
 	// through loading): frees the slots of children that are gone, and
@@ -54,7 +57,9 @@ private:
 	void free_stale_slots();
 	void free_slot(uint32_t nr);
 	void unload_if_idle();
+	// The sys_exit program attached exactly while an in-use slot watches.
+	void update_exit_program();
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, members_, slots_, seen_;
+	UniqueFd pidns_, targets_, members_, slots_, seen_, denied_;
 };

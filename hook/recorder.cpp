@@ -11,11 +11,11 @@ constexpr std::chrono::seconds kReleaseWait{30};
 
 } // namespace
 
-Recorder::Recorder(const Target& target, const std::string& btf_path)
+Recorder::Recorder(const Target& target, const std::string& btf_path, bool watch_denied)
 {
 	NodeLock lock(kClaimWait);
 	program_.emplace(lock, btf_path);
-	slot_ = program_->claim(lock, target);
+	slot_ = program_->claim(lock, target, watch_denied);
 }
 
 Recorder::~Recorder()
@@ -28,10 +28,11 @@ Recorder::~Recorder()
 	}
 }
 
-std::set<SyscallId> Recorder::syscalls() const
+namespace {
+
+std::set<SyscallId> ids_of(const struct seen_bitmap& bits)
 {
 	std::set<SyscallId> ids;
-	struct seen_bitmap bits = program_->read_seen(slot_);
 	for (uint32_t word = 0; word < SEEN_WORDS; ++word)
 		for (uint32_t bit = 0; bit < 64; ++bit)
 			if (bits.words[word] & (1ULL << bit)) {
@@ -40,6 +41,12 @@ std::set<SyscallId> Recorder::syscalls() const
 			}
 	return ids;
 }
+
+} // namespace
+
+std::set<SyscallId> Recorder::syscalls() const { return ids_of(program_->read_seen(slot_)); }
+
+std::set<SyscallId> Recorder::denied() const { return ids_of(program_->read_denied(slot_)); }
 
 uint64_t Recorder::untracked() const { return program_->read_slot(slot_).untracked; }
 

@@ -15,7 +15,9 @@ public:
 	// Recording is live when this returns: every syscall of the target after
 	// its runtime's first prctl is seen. `btf_path`, if not empty, names the
 	// kernel BTF to use instead of /sys/kernel/btf/vmlinux.
-	Recorder(const Target& target, const std::string& btf_path);
+	// With `watch_denied`, what the container's seccomp filter denies is
+	// noted too (see denied()).
+	Recorder(const Target& target, const std::string& btf_path, bool watch_denied);
 	// Stops recording; the last recording on the node unloads the program.
 	~Recorder();
 	Recorder(const Recorder&) = delete;
@@ -23,6 +25,9 @@ public:
 
 	// What was recorded so far.
 	std::set<SyscallId> syscalls() const;
+	// What the container's seccomp filter denied so far: seen leaving the
+	// kernel without having entered it.
+	std::set<SyscallId> denied() const;
 	// Descendants of the init that the members map had no room for.
 	uint64_t untracked() const;
 	// Whether the runtime got as far as exec'ing the container's process.

@@ -133,14 +133,15 @@ std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const Reco
 
 // The report of this recording so far, beside the profile. A failure is
 // logged: the profile matters more.
-void write_report(const TraceJob& job, const ResolvedNames& resolved, uint64_t untracked, const Writes& writes,
-		  const std::string& ended_by)
+void write_report(const TraceJob& job, const ResolvedNames& resolved, const ResolvedNames& denied, uint64_t untracked,
+		  const Writes& writes, const std::string& ended_by)
 {
 	Report report = job.report.base;
 	report.started = writes.started;
 	::clock_gettime(CLOCK_REALTIME, &report.ended);
 	report.ended_by = ended_by;
 	report.recorded = resolved.by_arch;
+	report.denied = denied.by_arch;
 	report.untracked = untracked;
 	try {
 		job.report.file.write_atomically(render_report(report));
@@ -159,9 +160,19 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
-	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, resolved.names, host_arch_names());
+	ResolvedNames denied = resolve_names(rec.denied());
+	std::set<std::string> allowed = resolved.names;
+	if (!denied.names.empty()) {
+		logging::warn(job.output.display() + ": the container's seccomp filter denied " +
+			      std::to_string(denied.names.size()) + " syscalls: " + join(denied.names, " ") +
+			      (job.allow_denied ? "; allowed in the profile (--allow-denied)"
+						: "; not in the profile (--allow-denied adds them)"));
+		if (job.allow_denied)
+			allowed.insert(denied.names.begin(), denied.names.end());
+	}
+	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, allowed, host_arch_names());
 	// Before the profile: whoever waits for the profile finds the report too.
-	write_report(job, resolved, rec.untracked(), writes, ended_by);
+	write_report(job, resolved, denied, rec.untracked(), writes, ended_by);
 	RuleSet written;
 	try {
 		UniqueFd lock = job.output.lock();
@@ -206,7 +217,7 @@ int record(const TraceJob& job, int ready_fd)
 	UniqueFd signals;
 	try {
 		signals = block_signals();
-		rec.emplace(job.target, job.btf_path);
+		rec.emplace(job.target, job.btf_path, job.report.base.under_seccomp.value_or(false));
 	} catch (const std::exception& e) {
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;

@@ -30,6 +30,7 @@ struct TraceJob {
 	ReportOutput report;
 	std::optional<InputProfile> input;   // the if: profile
 	std::string btf_path;                // empty: the running kernel's
+	bool allow_denied = false;           // allow what the container's filter denied
 };
 
 // Forks the tracing child and returns once it is recording. Throws with the

@@ -192,3 +192,26 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	wait_for_profile open
 	[ "$(jq -r .underSeccomp "$PROFILES/open.report.json")" = false ]
 }
+
+@test "what the container's seccomp filter denies is reported and not allowed, unless --allow-denied" {
+	# podman's default filter denies acct without CAP_SYS_PACCT (EPERM).
+	run record refused /bin/probe call acct
+	[ "$status" -eq 0 ]
+	[ "$output" = "main: acct Operation not permitted" ]
+	wait_for_profile refused
+	assert_lacks_syscall refused acct
+	jq -e '.denied.SCMP_ARCH_X86_64 | index("acct")' "$PROFILES/refused.report.json"
+	jq -e '.recorded.SCMP_ARCH_X86_64 | index("acct") | not' "$PROFILES/refused.report.json"
+	grep -q "refused.json: the container's seccomp filter denied [0-9]* syscalls: .*acct.*; not in the profile (--allow-denied adds them)" "$HOOK_LOG"
+
+	install_hook '["--allow-denied"]'
+	run record allowed /bin/probe call acct
+	[ "$status" -eq 0 ]
+	wait_for_profile allowed
+	assert_has_syscall allowed acct
+	# Unconfined, nothing is denied and the sys_exit program is never attached.
+	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:open.json" -- /bin/probe call acct
+	wait_for_profile open
+	[ "$(jq -c .denied "$PROFILES/open.report.json")" = '{}' ]
+	assert_no_leftovers
+}
