@@ -169,17 +169,26 @@ static __always_inline void set_bit(void *map, __u32 slot_nr, __u32 abi, long nr
 		__sync_fetch_and_or(&bits->words[word], mask);
 }
 
+/* The recording the task belongs to, if any: its slot and number. */
+static __always_inline struct slot *task_slot(struct task_struct *task, __u32 *slot_nr)
+{
+	int found = find_slot(task);
+
+	if (found < 0)
+		return NULL;
+	*slot_nr = found;
+	struct slot *slot = bpf_map_lookup_elem(&slots, slot_nr);
+	return slot && slot->in_use ? slot : NULL;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	int found = find_slot(task);
+	__u32 slot_nr;
+	struct slot *slot = task_slot(task, &slot_nr);
 
-	if (found < 0)
-		return 0;
-	__u32 slot_nr = found;
-	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
-	if (!slot || !slot->in_use)
+	if (!slot)
 		return 0;
 
 	long nr = id;
@@ -204,13 +213,10 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	int found = find_slot(task);
+	__u32 slot_nr;
+	struct slot *slot = task_slot(task, &slot_nr);
 
-	if (found < 0)
-		return 0;
-	__u32 slot_nr = found;
-	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
-	if (!slot || !slot->in_use || !slot->started || !slot->watch_denied)
+	if (!slot || !slot->started || !slot->watch_denied)
 		return 0;
 	__u32 *entered = bpf_task_storage_get(&in_syscall, task, 0, 0);
 	if (!entered)
@@ -280,13 +286,10 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	int found = find_slot(p);
+	__u32 slot_nr;
+	struct slot *slot = task_slot(p, &slot_nr);
 
-	if (found < 0)
-		return 0;
-	__u32 slot_nr = found;
-	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
-	if (slot && slot->in_use && slot->started && !slot->execed)
+	if (slot && slot->started && !slot->execed)
 		slot->execed = 1;
 	return 0;
 }
