@@ -15,7 +15,8 @@
  * A seccomp filter refuses a syscall before sys_enter, but sys_exit still
  * fires for it: a recorded task's sys_exit with no sys_enter before it is a
  * syscall its filter denied. That program is attached only while a
- * recording of a container under a filter runs. */
+ * recording of a container under a filter runs, and every other task pays
+ * one look at its (empty) task storage. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -77,14 +78,14 @@ struct {
 	__type(value, struct seen_bitmap);
 } denied SEC(".maps");
 
-/* Per task of a recording that watches denials: 1 between its sys_enter and
- * its sys_exit. No entry: the task has not entered a syscall since it was
- * watched (a new child returning from fork, a syscall begun before). */
+/* The tasks of recordings that watch denials. No entry: the task has not
+ * entered a syscall since it was watched (a new child returning from fork, a
+ * syscall begun before), or belongs to no such recording. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u32);
+	__type(value, struct watched_task);
 } in_syscall SEC(".maps");
 
 #define X32_SYSCALL_BIT 0x40000000
@@ -199,9 +200,11 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		slot->started = 1;
 	}
 	if (slot->watch_denied) {
-		__u32 *entered = bpf_task_storage_get(&in_syscall, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (entered)
-			*entered = 1;
+		struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (w) {
+			w->slot = slot_nr;
+			w->entered = 1;
+		}
 	}
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
@@ -213,18 +216,24 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 slot_nr;
-	struct slot *slot = task_slot(task, &slot_nr);
+	struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, 0);
 
-	if (!slot || !slot->started || !slot->watch_denied)
+	if (!w)
 		return 0;
-	__u32 *entered = bpf_task_storage_get(&in_syscall, task, 0, 0);
-	if (!entered)
-		return 0;
-	if (*entered) {
-		*entered = 0;
+	if (w->entered) {
+		w->entered = 0;
 		return 0;
 	}
+	/* Rare (a denial), so the full check: a task whose recording ended,
+	 * its slot since given to another, must not count there. */
+	__u32 slot_nr = w->slot;
+	if (find_slot(task) != (int)slot_nr) {
+		bpf_task_storage_delete(&in_syscall, task);
+		return 0;
+	}
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	if (!slot || !slot->in_use || !slot->started || !slot->watch_denied)
+		return 0;
 #if defined(__TARGET_ARCH_x86)
 	long nr = BPF_CORE_READ(regs, orig_ax);
 #elif defined(__TARGET_ARCH_arm64)
@@ -238,7 +247,6 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	set_bit(&denied, slot_nr, abi, nr);
 	return 0;
 }
-
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)

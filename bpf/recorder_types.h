@@ -23,8 +23,9 @@ enum recorder_abi {
  * recording's, so that no container, however many processes it runs, can
  * take another's. Past the limit a process is recorded only while it is in
  * its container's mount namespace. The margin covers forks that race past
- * the check on other CPUs. */
-#define MAX_MEMBERS_PER_RECORDING 8192
+ * the check on other CPUs. The map's buckets are allocated whole (16 bytes
+ * each, rounded up to a power of two): 1024 keeps them at 2 MiB. */
+#define MAX_MEMBERS_PER_RECORDING 1024
 #define MAX_MEMBERS (MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 64))
 
 /* A task belongs to a recording if one of its PID namespaces (its own or one
@@ -59,6 +60,13 @@ struct slot {
 struct member {
 	__u32 slot;
 	__u32 pad;
+};
+
+/* Per task of a recording that watches what its seccomp filter denies:
+ * between its sys_enter and its sys_exit, `entered` is 1. */
+struct watched_task {
+	__u32 slot;
+	__u32 entered;
 };
 
 /* One bit per (abi, nr): set the first time a syscall is seen. */
