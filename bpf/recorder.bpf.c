@@ -78,6 +78,15 @@ struct {
 	__type(value, struct seen_bitmap);
 } denied SEC(".maps");
 
+/* Syscalls at which a recording's filter killed a task (SIGSYS): no
+ * sys_exit follows those. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_RECORDINGS);
+	__type(key, __u32);
+	__type(value, struct seen_bitmap);
+} killed SEC(".maps");
+
 /* The tasks of recordings that watch denials. No entry: the task has not
  * entered a syscall since it was watched (a new child returning from fork, a
  * syscall begun before), or belongs to no such recording. */
@@ -89,6 +98,7 @@ struct {
 } in_syscall SEC(".maps");
 
 #define X32_SYSCALL_BIT 0x40000000
+#define SIGSYS_NR 31
 #define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
 #define TIF_32BIT 22     /* arm64 thread_info.flags: 32-bit task */
 /* The kernel's MAX_PID_NS_LEVEL: PID namespaces nest at most this deep. */
@@ -152,6 +162,18 @@ static __always_inline int find_slot(struct task_struct *task)
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct member *m = bpf_map_lookup_elem(&members, &tgid);
 	return m ? m->slot : -1;
+}
+
+/* The number of the syscall a task is in, from its saved registers. */
+static __always_inline long regs_syscall_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ(regs, syscallno);
+#else
+	return -1;
+#endif
 }
 
 /* Sets the (abi, nr) bit of a recording's bitmap in `map` (seen or denied). */
@@ -234,13 +256,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
 	if (!slot || !slot->in_use || !slot->started || !slot->watch_denied)
 		return 0;
-#if defined(__TARGET_ARCH_x86)
-	long nr = BPF_CORE_READ(regs, orig_ax);
-#elif defined(__TARGET_ARCH_arm64)
-	long nr = BPF_CORE_READ(regs, syscallno);
-#else
-	long nr = -1;
-#endif
+	long nr = regs_syscall_nr(regs);
 	__u32 abi = syscall_abi(task, &nr);
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
@@ -309,6 +325,20 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
+	/* Killed by SIGSYS (a filter's kill action, or its trap unhandled): the
+	 * syscall it died at is still in its registers. Rare, so looked up in
+	 * full. */
+	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR) {
+		__u32 slot_nr;
+		struct slot *slot = task_slot(task, &slot_nr);
+		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+		if (slot && slot->started && slot->watch_denied && regs) {
+			long nr = regs_syscall_nr(regs);
+			__u32 abi = syscall_abi(task, &nr);
+			if (abi < ABI_COUNT && nr >= 0 && nr < MAX_SYSCALL_NR)
+				set_bit(&killed, slot_nr, abi, nr);
+		}
+	}
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0; /* not the last thread */
 	struct member *m = bpf_map_lookup_elem(&members, &tgid);

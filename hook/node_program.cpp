@@ -34,7 +34,7 @@ constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
-constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied"};
+constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed"};
 // Every recording's processes fit at once: none can take another's room.
 static_assert(MAX_MEMBERS >= MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 1));
 constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
@@ -287,6 +287,7 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 	slots_ = get_pinned(dir_ + "/slots");
 	seen_ = get_pinned(dir_ + "/seen");
 	denied_ = get_pinned(dir_ + "/denied");
+	killed_ = get_pinned(dir_ + "/killed");
 }
 
 struct slot NodeProgram::read_slot(uint32_t nr) const
@@ -300,6 +301,13 @@ struct seen_bitmap NodeProgram::read_denied(uint32_t nr) const
 {
 	struct seen_bitmap bits = {};
 	check(bpf_map_lookup_elem(denied_.get(), &nr, &bits), "read denied syscalls");
+	return bits;
+}
+
+struct seen_bitmap NodeProgram::read_killed(uint32_t nr) const
+{
+	struct seen_bitmap bits = {};
+	check(bpf_map_lookup_elem(killed_.get(), &nr, &bits), "read killing syscalls");
 	return bits;
 }
 
@@ -351,6 +359,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	struct seen_bitmap none = {};
 	check(bpf_map_update_elem(seen_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
 	check(bpf_map_update_elem(denied_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
+	check(bpf_map_update_elem(killed_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
 	struct slot s = {};
 	s.in_use = 1;
 	s.pidns = target.pidns;
@@ -452,6 +461,7 @@ void NodeProgram::unload_if_idle()
 	slots_.reset();
 	seen_.reset();
 	denied_.reset();
+	killed_.reset();
 	remove_pins(dir_);
 	::rmdir(kPinRoot); // fails, as it should, while another build's pins are there
 	logging::info("last recording done: detached and unpinned the BPF recorder");

@@ -45,6 +45,7 @@ public:
 	struct slot read_slot(uint32_t nr) const;
 	struct seen_bitmap read_seen(uint32_t nr) const;
 	struct seen_bitmap read_denied(uint32_t nr) const;
+	struct seen_bitmap read_killed(uint32_t nr) const;
 
 	// After a tracing child died without cleaning up (killed, say, half-way
 	// through loading): frees the slots of children that are gone, and
@@ -61,5 +62,5 @@ private:
 	void update_exit_program();
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, members_, slots_, seen_, denied_;
+	UniqueFd pidns_, targets_, members_, slots_, seen_, denied_, killed_;
 };

@@ -48,6 +48,8 @@ std::set<SyscallId> Recorder::syscalls() const { return ids_of(program_->read_se
 
 std::set<SyscallId> Recorder::denied() const { return ids_of(program_->read_denied(slot_)); }
 
+std::set<SyscallId> Recorder::killed() const { return ids_of(program_->read_killed(slot_)); }
+
 uint64_t Recorder::untracked() const { return program_->read_slot(slot_).untracked; }
 
 bool Recorder::execed() const { return program_->read_slot(slot_).execed != 0; }

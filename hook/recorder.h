@@ -28,6 +28,8 @@ public:
 	// What the container's seccomp filter denied so far: seen leaving the
 	// kernel without having entered it.
 	std::set<SyscallId> denied() const;
+	// Syscalls at which the filter killed a task (SIGSYS).
+	std::set<SyscallId> killed() const;
 	// Descendants of the init that the members map had no room for.
 	uint64_t untracked() const;
 	// Whether the runtime got as far as exec'ing the container's process.

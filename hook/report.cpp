@@ -30,6 +30,7 @@ std::string render_report(const Report& r)
 	j["endedBy"] = r.ended_by;
 	j["recorded"] = r.recorded;
 	j["denied"] = r.denied;
+	j["killed"] = r.killed;
 	j["untrackedProcesses"] = r.untracked;
 	return j.dump(2) + "\n";
 }

@@ -19,7 +19,8 @@ struct Report {
 	std::string ended_by; // "init exit", "signal 15", "snapshot"
 	// SCMP_ARCH_* -> names; denied: seen only on leaving the kernel (a seccomp
 	// filter refused them).
-	std::map<std::string, std::set<std::string>> recorded, denied;
+	// killed: the syscalls at which the filter killed a task (SIGSYS).
+	std::map<std::string, std::set<std::string>> recorded, denied, killed;
 	uint64_t untracked = 0; // processes past the tracking limit
 };
 

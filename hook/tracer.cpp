@@ -133,8 +133,8 @@ std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const Reco
 
 // The report of this recording so far, beside the profile. A failure is
 // logged: the profile matters more.
-void write_report(const TraceJob& job, const ResolvedNames& resolved, const ResolvedNames& denied, uint64_t untracked,
-		  const Writes& writes, const std::string& ended_by)
+void write_report(const TraceJob& job, const Recorder& rec, const ResolvedNames& resolved, const ResolvedNames& denied,
+		  const ResolvedNames& killed, const Writes& writes, const std::string& ended_by)
 {
 	Report report = job.report.base;
 	report.started = writes.started;
@@ -142,7 +142,8 @@ void write_report(const TraceJob& job, const ResolvedNames& resolved, const Reso
 	report.ended_by = ended_by;
 	report.recorded = resolved.by_arch;
 	report.denied = denied.by_arch;
-	report.untracked = untracked;
+	report.killed = killed.by_arch;
+	report.untracked = rec.untracked();
 	try {
 		job.report.file.write_atomically(render_report(report));
 	} catch (const std::exception& e) {
@@ -170,9 +171,13 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 		if (job.allow_denied)
 			allowed.insert(denied.names.begin(), denied.names.end());
 	}
+	ResolvedNames killed = resolve_names(rec.killed());
+	if (!killed.names.empty())
+		logging::warn(job.output.display() + ": the container's seccomp filter killed processes (SIGSYS) at: " +
+			      join(killed.names, " ") + "; not in the profile");
 	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, allowed, host_arch_names());
 	// Before the profile: whoever waits for the profile finds the report too.
-	write_report(job, resolved, denied, rec.untracked(), writes, ended_by);
+	write_report(job, rec, resolved, denied, killed, writes, ended_by);
 	RuleSet written;
 	try {
 		UniqueFd lock = job.output.lock();

@@ -126,7 +126,7 @@ assert_report_agrees() {
 	jq -e --arg profile "$PROFILES/$1.json" '(.recorder | startswith("oci-seccomp-recorder ")) and .profile == $profile and
 		(.container.id | type == "string") and (.underSeccomp | type == "boolean") and .started <= .ended and
 		(.endedBy | test("^(init exit|signal [0-9]+|snapshot)$")) and (.recorded | type == "object") and
-		(.denied | type == "object") and (.untrackedProcesses | type == "number")' "$report" >/dev/null ||
+		(.denied | type == "object") and (.killed | type == "object") and (.untrackedProcesses | type == "number")' "$report" >/dev/null ||
 		{ echo "bad report $report: $(cat "$report" 2>&1)" >&2; return 1; }
 	missing=$(comm -23 <(jq -r '.recorded[][]' "$report" | sort -u) <(jq -r '.syscalls[].names[]' "$PROFILES/$1.json" | sort -u))
 	[ -z "$missing" ] || { echo "recorded but not in $1.json: $missing" >&2; return 1; }
@@ -166,7 +166,7 @@ assert_lacks_syscall() {
 our_bpf_objects() {
 	local progs maps links pins
 	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|sys_exit|process_fork|process_exec|process_exit)$"))] | length')
-	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|members|slots|seen|denied|in_syscall|recorder[.].*)$"))] | length')
+	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|members|slots|seen|denied|killed|in_syscall|recorder[.].*)$"))] | length')
 	links=$(bpftool -j link show | jq '[.[] | select(.type == "raw_tracepoint" or .type == "tracing")] | length')
 	pins=$(find /sys/fs/bpf/oci-seccomp-recorder 2>/dev/null | wc -l)
 	echo "progs=$progs maps=$maps links=$links pins=$pins"

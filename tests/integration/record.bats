@@ -215,3 +215,17 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	[ "$(jq -c .denied "$PROFILES/open.report.json")" = '{}' ]
 	assert_no_leftovers
 }
+
+@test "a process the container's filter kills (SIGSYS) is reported with the syscall it died at" {
+	mkdir -m 0700 -p "$PROFILES"
+	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpgid"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$WORK/kill-getpgid.json"
+	run run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:killed.json" -- \
+		/bin/sh -c '/bin/probe call getpgid; /bin/probe call getsid'
+	[[ "$output" == *"main: getsid ok"* ]]
+	[[ "$output" != *"main: getpgid"* ]] # killed before it could say
+	wait_for_profile killed
+	jq -e '.killed.SCMP_ARCH_X86_64 == ["getpgid"]' "$PROFILES/killed.report.json"
+	assert_lacks_syscall killed getpgid
+	assert_has_syscall killed getsid
+	grep -q "killed.json: the container's seccomp filter killed processes (SIGSYS) at: getpgid; not in the profile" "$HOOK_LOG"
+}

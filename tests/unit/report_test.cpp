@@ -27,6 +27,7 @@ TEST_CASE("a report is JSON with every field a pipeline reads", "[report]")
 	CHECK(j["recorded"]["SCMP_ARCH_X86_64"] == nlohmann::json({"read", "write"}));
 	CHECK(j["recorded"]["SCMP_ARCH_X86"] == nlohmann::json({"sgetmask"}));
 	CHECK(j["denied"] == nlohmann::json::object());
+	CHECK(j["killed"] == nlohmann::json::object());
 	CHECK(j["untrackedProcesses"] == 3);
 	// Unknown where the bundle could not be read; no name outside pods.
 	Report bare;
