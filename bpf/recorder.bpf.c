@@ -99,6 +99,7 @@ struct {
 
 #define X32_SYSCALL_BIT 0x40000000
 #define SIGSYS_NR 31
+#define PR_SET_NAME 15
 #define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
 #define TIF_32BIT 22     /* arm64 thread_info.flags: 32-bit task */
 /* The kernel's MAX_PID_NS_LEVEL: PID namespaces nest at most this deep. */
@@ -176,6 +177,18 @@ static __always_inline long regs_syscall_nr(struct pt_regs *regs)
 #endif
 }
 
+/* The first argument of the syscall a task is entering. */
+static __always_inline long regs_syscall_arg0(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return BPF_CORE_READ(regs, di);
+#elif defined(__TARGET_ARCH_arm64)
+	return BPF_CORE_READ(regs, regs[0]);
+#else
+	return -1;
+#endif
+}
+
 /* Sets the (abi, nr) bit of a recording's bitmap in `map` (seen or denied). */
 static __always_inline void set_bit(void *map, __u32 slot_nr, __u32 abi, long nr)
 {
@@ -220,6 +233,18 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		if (abi != ABI_NATIVE || nr != prctl_nr)
 			return 0;
 		slot->started = 1;
+	}
+	if (slot->gated) { /* only while an entrant is being set up */
+		__u32 tgid = BPF_CORE_READ(task, tgid);
+		struct member *m = bpf_map_lookup_elem(&members, &tgid);
+		/* Not PR_SET_NAME: runc's C stage names each process before its Go
+		 * start-up, which is the runtime's, not the container's. */
+		if (m && m->gated) {
+			if (abi != ABI_NATIVE || nr != prctl_nr || regs_syscall_arg0(regs) == PR_SET_NAME)
+				return 0;
+			m->gated = 0;
+			__sync_fetch_and_add(&slot->gated, -1);
+		}
 	}
 	if (slot->watch_denied) {
 		struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -272,15 +297,16 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 
 	if (ptgid == ctgid) /* a new thread: its process is tracked already */
 		return 0;
-	__u32 slot_nr;
+	__u32 slot_nr, gated;
 	struct member *m = bpf_map_lookup_elem(&members, &ptgid);
 	if (m) {
 		slot_nr = m->slot;
+		gated = m->gated;
 	} else {
 		/* A process made inside a recorded container by one that joined
 		 * it from outside (runc exec: setns, then fork): tracked like the
 		 * init's descendants, so that it stays recorded when it leaves the
-		 * container's mount namespace. */
+		 * container's mount namespace, and gated (struct member). */
 		struct target_key key = {.pidns = recorded_pidns(child)};
 		if (!key.pidns)
 			return 0;
@@ -289,17 +315,20 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		if (!target)
 			return 0;
 		slot_nr = *target;
+		gated = 1;
 	}
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
 	if (!slot)
 		return 0;
-	struct member child_member = {.slot = slot_nr};
+	struct member child_member = {.slot = slot_nr, .gated = gated};
 	if (slot->members >= MAX_MEMBERS_PER_RECORDING ||
 	    bpf_map_update_elem(&members, &ctgid, &child_member, BPF_ANY)) {
 		__sync_fetch_and_add(&slot->untracked, 1);
 		return 0;
 	}
 	__sync_fetch_and_add(&slot->members, 1);
+	if (gated)
+		__sync_fetch_and_add(&slot->gated, 1);
 	return 0;
 }
 
@@ -348,6 +377,8 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
 	if (slot && slot->members > 0)
 		__sync_fetch_and_add(&slot->members, -1);
+	if (slot && m->gated && slot->gated > 0)
+		__sync_fetch_and_add(&slot->gated, -1);
 	bpf_map_delete_elem(&members, &tgid);
 	return 0;
 }

@@ -39,7 +39,7 @@ struct target_key {
 };
 
 /* A recording's slot. User space owns every field but `started`, `execed`,
- * `members` and `untracked`, which the program updates. */
+ * `members`, `gated` and `untracked`, which the program updates. */
 struct slot {
 	__u32 in_use;
 	__u32 started;   /* set at the runtime's first prctl in the namespace */
@@ -50,16 +50,20 @@ struct slot {
 	__u32 owner_pid; /* the tracing child */
 	__u32 members;   /* live processes of it in the members map */
 	__u32 watch_denied; /* the container runs under a seccomp filter: note what it refuses */
-	__u32 pad;
+	__u32 gated;     /* members not recorded yet (entrants before their prctl) */
 	__u64 owner_start; /* its start time (clock ticks after boot) */
 	__u64 untracked; /* descendants past MAX_MEMBERS_PER_RECORDING */
 };
 
 /* The members map: the tgid of a container's init or of one of its
- * descendants, and its recording's slot. */
+ * descendants, or of a process that entered the container from outside
+ * (runc exec), and its recording's slot. An entrant is gated: the runtime's
+ * set-up of it (runc exec's Go start-up) is not the container's, so it is
+ * recorded from its own first prctl on, as the init is, and so are its
+ * children from then. */
 struct member {
 	__u32 slot;
-	__u32 pad;
+	__u32 gated;
 };
 
 /* Per task of a recording that watches what its seccomp filter denies:
