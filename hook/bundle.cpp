@@ -35,15 +35,8 @@ std::optional<ConfigFile> read_config(const std::string& path)
 	if (::fstat(fd.get(), &st) < 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) > kMaxConfigBytes)
 		return std::nullopt;
 	ConfigFile config{std::string(static_cast<size_t>(st.st_size), '\0'), st.st_mode & 07777};
-	size_t off = 0;
-	while (off < config.text.size()) {
-		ssize_t n = ::read(fd.get(), config.text.data() + off, config.text.size() - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return std::nullopt;
-		off += static_cast<size_t>(n);
-	}
+	if (!read_all(fd.get(), config.text) || config.text.size() != static_cast<size_t>(st.st_size))
+		return std::nullopt;
 	return config;
 }
 
@@ -77,7 +70,7 @@ BundleEdit add_recording_hook(const std::string& bundle, const std::vector<std::
 	if (!select_annotation(string_annotations(config)))
 		return BundleEdit::kNotAsked;
 	HooksEntry entry = load_hooks_entry(dirs);
-	if (!applies(entry, nlohmann::json::parse(config.dump())))
+	if (!applies(entry, config))
 		return BundleEdit::kNotAsked;
 
 	ordered_json& hooks = config["hooks"];

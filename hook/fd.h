@@ -1,4 +1,4 @@
-// Owning file descriptor, writing all of a buffer to one, and locking one.
+// Owning file descriptor, reading and writing all of a buffer, and locking one.
 #pragma once
 
 #include <sys/file.h>
@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -52,6 +53,26 @@ inline bool write_all(int fd, std::string_view data)
 		}
 		data.remove_prefix(static_cast<size_t>(n));
 	}
+	return true;
+}
+
+// Fills `data`, sized by the caller, through short reads and EINTR; at end of
+// file it stops and shrinks `data` to what was read. False, with errno set,
+// on an error.
+inline bool read_all(int fd, std::string& data)
+{
+	size_t off = 0;
+	while (off < data.size()) {
+		ssize_t n = ::read(fd, data.data() + off, data.size() - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		if (n == 0)
+			break;
+		off += static_cast<size_t>(n);
+	}
+	data.resize(off);
 	return true;
 }
 

@@ -8,7 +8,7 @@
 #include "error.h"
 #include "json_text.h"
 
-using nlohmann::json;
+using json = nlohmann::ordered_json; // the bundle config.json as the wrapper writes it back
 
 namespace {
 
@@ -84,12 +84,12 @@ HooksEntry load_hooks_entry(const std::vector<std::string>& dirs)
 			continue;
 		std::stringstream text;
 		text << in.rdbuf();
-		auto j = try_parse_json<nlohmann::ordered_json>(text.str()).value_or(nullptr);
+		auto j = try_parse_json<json>(text.str()).value_or(nullptr);
 		if (!j.is_object())
 			throw Error(path + " is not a JSON object");
 		if (j.value("version", "") != "1.0.0")
 			throw Error(path + " is not a version 1.0.0 hooks.d entry");
-		HooksEntry entry{path, j.value("hook", nlohmann::ordered_json()), {}, json::parse(j.value("when", json::object()).dump())};
+		HooksEntry entry{path, j.value("hook", json()), {}, j.value("when", json::object())};
 		if (!entry.hook.is_object() || !entry.hook.contains("path") || !entry.hook["path"].is_string())
 			throw Error(path + " has no hook.path");
 		auto stages = j.find("stages");

@@ -13,7 +13,7 @@ struct HooksEntry {
 	std::string source;              // the file it came from
 	nlohmann::ordered_json hook;     // path, args, env, timeout: as the runtime spec has them
 	std::vector<std::string> stages; // prestart, createRuntime, ...
-	nlohmann::json when;
+	nlohmann::ordered_json when;
 };
 
 // The directories searched, highest precedence first:
@@ -30,4 +30,4 @@ HooksEntry load_hooks_entry(const std::vector<std::string>& dirs);
 // annotations: any key/value pattern pair matches an annotation; commands:
 // one matches process.args[0]; hasBindMounts: true and the container has
 // one). Patterns are searched, not anchored, as Go's MatchString does.
-bool applies(const HooksEntry& entry, const nlohmann::json& config);
+bool applies(const HooksEntry& entry, const nlohmann::ordered_json& config);

@@ -35,6 +35,8 @@ constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
 constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed"};
+// NodeProgram::Bitmap's maps, in its order.
+constexpr std::array kBitmapMaps = {"seen", "denied", "killed"};
 // Every recording's processes fit at once: none can take another's room.
 static_assert(MAX_MEMBERS >= MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 1));
 constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
@@ -111,14 +113,6 @@ void require_trusted_dir(const std::string& path, bool sticky_ok)
 		throw Error(path + " is writable by group or others: refusing to trust it");
 }
 
-// The pin directory, its parent and bpffs itself, checked level by level.
-void require_trusted_pins(const std::string& dir)
-{
-	require_trusted_dir(kBpffs, true);
-	require_trusted_dir(kPinRoot, false);
-	require_trusted_dir(dir, false);
-}
-
 UniqueFd get_pinned(const std::string& path)
 {
 	int fd = bpf_obj_get(path.c_str());
@@ -152,12 +146,13 @@ void attach(const std::string& dir, int prog_fd, const char* name)
 
 void remove_pins(const std::string& dir)
 {
-	for (const char* name : kProgs) {
+	auto unpin_program = [&](const std::string& name) {
 		::unlink((dir + "/link_" + name).c_str()); // detaches
 		::unlink((dir + "/" + name).c_str());
-	}
-	::unlink((dir + "/link_" + std::string(kExitProg)).c_str());
-	::unlink((dir + "/" + std::string(kExitProg)).c_str());
+	};
+	for (const char* name : kProgs)
+		unpin_program(name);
+	unpin_program(kExitProg);
 	for (const char* name : kMaps)
 		::unlink((dir + "/" + name).c_str());
 	if (::rmdir(dir.c_str()) < 0 && errno != ENOENT)
@@ -179,7 +174,7 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 
 	make_dir(dir);
 	try {
-		require_trusted_pins(dir);
+		require_trusted_dir(dir, false); // its parents: the caller's to check
 		for (const char* name : kMaps) {
 			bpf_map* map = bpf_object__find_map_by_name(skel->obj, name);
 			if (!map)
@@ -258,22 +253,23 @@ NodeLock::NodeLock(std::chrono::milliseconds wait)
 NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodeProgram([&] {
 	libbpf_set_print(log_libbpf);
 	ensure_bpffs();
+	// Each level checked before anything in it is used, removed or pinned.
 	require_trusted_dir(kBpffs, true);
 	std::string dir = pin_dir();
-	if (::access(kPinRoot, F_OK) == 0)
-		require_trusted_dir(kPinRoot, false); // before anything in it is used or removed
-	if (!fully_pinned(dir)) {
-		remove_pins(dir); // what a crash half-way through a load left
-		make_dir(kPinRoot);
+	if (fully_pinned(dir)) {
 		require_trusted_dir(kPinRoot, false);
-		try {
-			load_and_pin(dir, btf_path);
-		} catch (...) {
-			::rmdir(kPinRoot);
-			throw;
-		}
+		require_trusted_dir(dir, false);
+		return dir;
 	}
-	require_trusted_pins(dir);
+	make_dir(kPinRoot);
+	require_trusted_dir(kPinRoot, false);
+	remove_pins(dir); // what a crash half-way through a load left
+	try {
+		load_and_pin(dir, btf_path);
+	} catch (...) {
+		::rmdir(kPinRoot);
+		throw;
+	}
 	return dir;
 }())
 {
@@ -285,9 +281,8 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 	targets_ = get_pinned(dir_ + "/targets");
 	members_ = get_pinned(dir_ + "/members");
 	slots_ = get_pinned(dir_ + "/slots");
-	seen_ = get_pinned(dir_ + "/seen");
-	denied_ = get_pinned(dir_ + "/denied");
-	killed_ = get_pinned(dir_ + "/killed");
+	for (size_t i = 0; i < bitmaps_.size(); ++i)
+		bitmaps_[i] = get_pinned(dir_ + "/" + kBitmapMaps[i]);
 }
 
 struct slot NodeProgram::read_slot(uint32_t nr) const
@@ -297,19 +292,6 @@ struct slot NodeProgram::read_slot(uint32_t nr) const
 	return s;
 }
 
-struct seen_bitmap NodeProgram::read_denied(uint32_t nr) const
-{
-	struct seen_bitmap bits = {};
-	check(bpf_map_lookup_elem(denied_.get(), &nr, &bits), "read denied syscalls");
-	return bits;
-}
-
-struct seen_bitmap NodeProgram::read_killed(uint32_t nr) const
-{
-	struct seen_bitmap bits = {};
-	check(bpf_map_lookup_elem(killed_.get(), &nr, &bits), "read killing syscalls");
-	return bits;
-}
 
 void NodeProgram::update_exit_program()
 {
@@ -326,10 +308,11 @@ void NodeProgram::update_exit_program()
 		::unlink(link.c_str()); // detaches
 }
 
-struct seen_bitmap NodeProgram::read_seen(uint32_t nr) const
+struct seen_bitmap NodeProgram::read_bitmap(Bitmap which, uint32_t nr) const
 {
+	size_t i = static_cast<size_t>(which);
 	struct seen_bitmap bits = {};
-	check(bpf_map_lookup_elem(seen_.get(), &nr, &bits), "read recorded syscalls");
+	check(bpf_map_lookup_elem(bitmaps_[i].get(), &nr, &bits), std::string("read BPF map ") + kBitmapMaps[i]);
 	return bits;
 }
 
@@ -357,9 +340,8 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 
 	uint32_t nr = *free;
 	struct seen_bitmap none = {};
-	check(bpf_map_update_elem(seen_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
-	check(bpf_map_update_elem(denied_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
-	check(bpf_map_update_elem(killed_.get(), &nr, &none, BPF_ANY), "clear recorder slot");
+	for (const UniqueFd& map : bitmaps_)
+		check(bpf_map_update_elem(map.get(), &nr, &none, BPF_ANY), "clear recorder slot");
 	struct slot s = {};
 	s.in_use = 1;
 	s.pidns = target.pidns;
@@ -459,9 +441,8 @@ void NodeProgram::unload_if_idle()
 	targets_.reset();
 	members_.reset();
 	slots_.reset();
-	seen_.reset();
-	denied_.reset();
-	killed_.reset();
+	for (UniqueFd& map : bitmaps_)
+		map.reset();
 	remove_pins(dir_);
 	::rmdir(kPinRoot); // fails, as it should, while another build's pins are there
 	logging::info("last recording done: detached and unpinned the BPF recorder");

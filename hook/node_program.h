@@ -5,6 +5,7 @@
 // Every change happens under the node lock.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -42,10 +43,11 @@ public:
 	// was the last slot in use.
 	void release(const NodeLock& lock, uint32_t slot);
 
+	// A recording's bitmaps, one bit per (ABI, syscall): what its container
+	// made, what its seccomp filter denied, where its filter killed a task.
+	enum class Bitmap { kSeen, kDenied, kKilled };
 	struct slot read_slot(uint32_t nr) const;
-	struct seen_bitmap read_seen(uint32_t nr) const;
-	struct seen_bitmap read_denied(uint32_t nr) const;
-	struct seen_bitmap read_killed(uint32_t nr) const;
+	struct seen_bitmap read_bitmap(Bitmap which, uint32_t nr) const;
 
 	// After a tracing child died without cleaning up (killed, say, half-way
 	// through loading): frees the slots of children that are gone, and
@@ -62,5 +64,6 @@ private:
 	void update_exit_program();
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, members_, slots_, seen_, denied_, killed_;
+	UniqueFd pidns_, targets_, members_, slots_;
+	std::array<UniqueFd, 3> bitmaps_; // by Bitmap
 };

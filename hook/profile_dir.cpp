@@ -35,18 +35,8 @@ std::string read_regular(int fd, const struct stat& st, size_t max_bytes, const 
 	if (static_cast<size_t>(st.st_size) > max_bytes)
 		throw Error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
 	std::string data(static_cast<size_t>(st.st_size), '\0');
-	size_t off = 0;
-	while (off < data.size()) {
-		ssize_t n = ::read(fd, data.data() + off, data.size() - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			throw_errno("read " + what);
-		if (n == 0)
-			break;
-		off += static_cast<size_t>(n);
-	}
-	data.resize(off);
+	if (!read_all(fd, data))
+		throw_errno("read " + what);
 	return data;
 }
 

@@ -3,9 +3,8 @@
 // this directory with openat2 and never through a symlink.
 #pragma once
 
-#include <sys/types.h>
-
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <cstddef>
 #include <optional>
@@ -53,7 +52,6 @@ public:
 	// The subdirectory `name` (a tenant's), created 0700 if missing, never
 	// through a symlink.
 	ProfileDir subdir(const std::string& name) const;
-	const std::string& path() const { return path_; }
 
 private:
 	ProfileDir(std::string path, UniqueFd fd);

@@ -44,11 +44,20 @@ std::set<SyscallId> ids_of(const struct seen_bitmap& bits)
 
 } // namespace
 
-std::set<SyscallId> Recorder::syscalls() const { return ids_of(program_->read_seen(slot_)); }
+std::set<SyscallId> Recorder::syscalls() const
+{
+	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kSeen, slot_));
+}
 
-std::set<SyscallId> Recorder::denied() const { return ids_of(program_->read_denied(slot_)); }
+std::set<SyscallId> Recorder::denied() const
+{
+	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kDenied, slot_));
+}
 
-std::set<SyscallId> Recorder::killed() const { return ids_of(program_->read_killed(slot_)); }
+std::set<SyscallId> Recorder::killed() const
+{
+	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
+}
 
 uint64_t Recorder::untracked() const { return program_->read_slot(slot_).untracked; }
 

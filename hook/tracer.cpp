@@ -88,8 +88,6 @@ UniqueFd block_signals()
 	return UniqueFd(fd);
 }
 
-// Writes the profile (and the resource). False if it could not: the log then
-// has the recorded names, so that a full disk loses no recording.
 // When this recording began, the inode of its own last write, and what
 // others wrote to its output since it began: a file under the output's name
 // written after the start by someone else is a recording that overlapped
@@ -151,6 +149,9 @@ void write_report(const TraceJob& job, const Recorder& rec, const ResolvedNames&
 	}
 }
 
+// Writes the report, the profile and the resource. False if the profile or
+// the resource could not be written: the log then has the recorded names, so
+// that a full disk loses no recording.
 bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, const std::string& ended_by)
 {
 	if (rec.untracked() != 0)
@@ -234,7 +235,8 @@ int record(const TraceJob& job, int ready_fd)
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
 	if (job.report.base.under_seccomp.value_or(false))
 		logging::warn("container " + job.report.base.container_id + " runs under a seccomp filter: what it denies" +
-			      " never reaches the recorder (record with the filter you mean to tighten, or unconfined)");
+			      " is not recorded, only listed in the report's denied (record with the filter you mean to" +
+			      " tighten, or unconfined)");
 	std::string ended_by = "init exit";
 
 	// The pidfd turns readable when the init's last thread has exited (the
