@@ -47,7 +47,7 @@ test_containers() {
 	local root
 	for root in /run/containerd/runc/* "$CTD"/runc/*; do
 		[ -d "$root" ] || continue
-		runc --root "$root" list -f json 2>/dev/null |
+		"$RUNTIME" --root "$root" list -f json 2>/dev/null |
 			jq -r --arg ctd "$CTD/" --arg root "$root" '.[]? | select(.bundle | startswith($ctd)) | "\($root) \(.id)"'
 	done
 }
@@ -56,7 +56,7 @@ stop_containerd() {
 	[ -n "${CTD_PID:-}" ] || return 0
 	local root id
 	# Containers and shims outlive containerd: end them first.
-	test_containers | while read -r root id; do runc --root "$root" delete -f "$id" 2>/dev/null || true; done
+	test_containers | while read -r root id; do "$RUNTIME" --root "$root" delete -f "$id" 2>/dev/null || true; done
 	pkill -KILL -f -- "-address $CTD/containerd.sock" 2>/dev/null || true
 	kill "$CTD_PID" 2>/dev/null || true
 	wait "$CTD_PID" 2>/dev/null || true

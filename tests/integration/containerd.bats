@@ -171,19 +171,19 @@ run_pod() {
 	assert_no_leftovers
 }
 
-@test "every other runc call passes through: same output and exit status as runc" {
+@test "every other runc call passes through: same output and exit status as the real runtime" {
 	ctr_run -d -- svc /bin/sleep 600
 	local root=$CTD/runc/default # the shim's runc root, per namespace
 	# Timestamps aside, runc's own words.
 	same() {
 		local ours theirs ours_status=0 theirs_status=0
 		ours=$("$WRAPPER_BINARY" --root "$root" "$@" 2>&1) || ours_status=$?
-		theirs=$(runc --root "$root" "$@" 2>&1) || theirs_status=$?
-		echo "$* -> wrapper $ours_status, runc $theirs_status"
+		theirs=$("$RUNTIME" --root "$root" "$@" 2>&1) || theirs_status=$?
+		echo "$* -> wrapper $ours_status, $RUNTIME $theirs_status"
 		[ "$ours_status" = "$theirs_status" ]
 		[ "$(sed 's/time="[^"]*"//' <<<"$ours")" = "$(sed 's/time="[^"]*"//' <<<"$theirs")" ]
 	}
-	runc --root "$root" state svc | jq -e '.status == "running"'
+	"$RUNTIME" --root "$root" state svc | jq -e '.status == "running"'
 	same state svc
 	same ps --format json svc # (the table has CPU figures, which change between two calls)
 	same exec svc /bin/true
@@ -192,7 +192,7 @@ run_pod() {
 	same delete nosuch
 	same no-such-command
 	"$WRAPPER_BINARY" --root "$root" kill svc KILL
-	wait_until 10 sh -c "runc --root '$root' state svc | jq -e '.status == \"stopped\"' >/dev/null"
+	wait_until 10 sh -c "$RUNTIME --root '$root' state svc | jq -e '.status == \"stopped\"' >/dev/null"
 }
 
 # A runtime of the test's: records its argv, exits 42.
