@@ -31,6 +31,10 @@ const volatile __u32 prctl_nr = 0;
  * the x32 bit reaches sys_enter but is never dispatched (ENOSYS), and a
  * profile must not allow by name what never ran. Set by user space. */
 const volatile __u32 x32_dispatched = 0;
+/* Numbers of the syscalls of enum arg_syscall, native and compat (x32 uses
+ * the native ones), resolved by user space with libseccomp; ~0 where an ABI
+ * has no such syscall. */
+const volatile __u32 arg_syscall_nr[2][ARG_SYSCALL_COUNT] = {};
 
 /* PID namespaces with at least one recording: the only lookup a task of
  * no recorded namespace pays. Value: how many recordings. */
@@ -87,6 +91,16 @@ struct {
 	__type(value, struct seen_bitmap);
 } killed SEC(".maps");
 
+/* The argument values of recordings that keep them (struct arg_key); the
+ * value is unused. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_ARG_VALUES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct arg_key);
+	__type(value, __u8);
+} arg_values SEC(".maps");
+
 /* The tasks of recordings that watch denials. No entry: the task has not
  * entered a syscall since it was watched (a new child returning from fork, a
  * syscall begun before), or belongs to no such recording. */
@@ -97,6 +111,8 @@ struct {
 	__type(value, struct watched_task);
 } in_syscall SEC(".maps");
 
+#define E2BIG 7
+#define EEXIST 17
 #define X32_SYSCALL_BIT 0x40000000
 #define SIGSYS_NR 31
 #define PR_SET_NAME 15
@@ -177,15 +193,18 @@ static __always_inline long regs_syscall_nr(struct pt_regs *regs)
 #endif
 }
 
-/* The first argument of the syscall a task is entering. */
-static __always_inline long regs_syscall_arg0(struct pt_regs *regs)
+/* Argument 0 or 1 of the syscall a task is entering, by its ABI's
+ * convention. */
+static __always_inline __u64 regs_syscall_arg(struct pt_regs *regs, __u32 abi, int i)
 {
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, di);
+	if (abi == ABI_COMPAT)
+		return i == 0 ? BPF_CORE_READ(regs, bx) : BPF_CORE_READ(regs, cx);
+	return i == 0 ? BPF_CORE_READ(regs, di) : BPF_CORE_READ(regs, si);
 #elif defined(__TARGET_ARCH_arm64)
-	return BPF_CORE_READ(regs, regs[0]);
+	return BPF_CORE_READ(regs, regs[i]);
 #else
-	return -1;
+	return 0;
 #endif
 }
 
@@ -203,6 +222,79 @@ static __always_inline void set_bit(void *map, __u32 slot_nr, __u32 abi, long nr
 	/* Plain read first: the common case (already seen) stays a load. */
 	if (!(bits->words[word] & mask))
 		__sync_fetch_and_or(&bits->words[word], mask);
+}
+
+/* Which syscall of enum arg_syscall (abi, nr) is, or ARG_SYSCALL_COUNT. */
+static __always_inline __u32 arg_syscall(__u32 abi, long nr)
+{
+	__u32 table = abi == ABI_COMPAT ? 1 : 0;
+
+	for (__u32 i = 0; i < ARG_SYSCALL_COUNT; i++)
+		if (arg_syscall_nr[table][i] == nr)
+			return i;
+	return ARG_SYSCALL_COUNT;
+}
+
+/* The value a rule keeps of a call's arguments; false if it cannot be read. */
+static __always_inline bool arg_value(struct pt_regs *regs, __u32 abi, __u32 which, __u64 *value)
+{
+	__u64 a0 = regs_syscall_arg(regs, abi, 0);
+
+	switch (which) {
+	case ARG_SOCKET:
+		*value = (a0 & 0xffffffffULL) << 8 | (regs_syscall_arg(regs, abi, 1) & SOCK_TYPE_MASK);
+		return true;
+	case ARG_CLONE:
+		*value = a0 & CLONE_NS_FLAGS;
+		return true;
+	case ARG_CLONE3: { /* struct clone_args starts with its u64 flags */
+		__u64 flags;
+		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)a0))
+			return false;
+		*value = flags & CLONE_NS_FLAGS;
+		return true;
+	}
+	case ARG_UNSHARE:
+		*value = a0 & UNSHARE_NS_FLAGS;
+		return true;
+	case ARG_SETNS:
+		*value = regs_syscall_arg(regs, abi, 1) & UNSHARE_NS_FLAGS;
+		return true;
+	default: /* personality, prctl: an int */
+		*value = a0 & 0xffffffffULL;
+		return true;
+	}
+}
+
+/* Keeps the argument value of a call of enum arg_syscall `which`: a lookup
+ * when the value is known already, an insert the first time. A rule that
+ * runs out of room, or whose value cannot be read, is dropped: its syscall
+ * is then allowed whatever its arguments, never refused wrongly. */
+static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt_regs *regs, __u32 abi, __u32 which)
+{
+	__u32 rule = which == ARG_CLONE3 ? ARG_CLONE : which;
+	__u32 bit = 1U << rule;
+	struct arg_key key = {.slot = slot_nr, .rule = rule};
+
+	if (rule >= ARG_RULE_COUNT || (slot->arg_overflow & bit))
+		return;
+	if (!arg_value(regs, abi, which, &key.value)) {
+		__sync_fetch_and_or(&slot->arg_overflow, bit);
+		return;
+	}
+	if (bpf_map_lookup_elem(&arg_values, &key))
+		return;
+	__u8 one = 1;
+	long err = slot->arg_values[rule] >= ARG_VALUES_PER_RULE
+			   ? -E2BIG
+			   : bpf_map_update_elem(&arg_values, &key, &one, BPF_NOEXIST);
+	if (err == -EEXIST) /* another CPU kept it first */
+		return;
+	if (err) {
+		__sync_fetch_and_or(&slot->arg_overflow, bit);
+		return;
+	}
+	__sync_fetch_and_add(&slot->arg_values[rule], 1);
 }
 
 /* The recording the task belongs to, if any: its slot and number. */
@@ -240,7 +332,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		/* Not PR_SET_NAME: runc's C stage names each process before its Go
 		 * start-up, which is the runtime's, not the container's. */
 		if (m && m->gated) {
-			if (abi != ABI_NATIVE || nr != prctl_nr || regs_syscall_arg0(regs) == PR_SET_NAME)
+			if (abi != ABI_NATIVE || nr != prctl_nr || regs_syscall_arg(regs, abi, 0) == PR_SET_NAME)
 				return 0;
 			m->gated = 0;
 			__sync_fetch_and_add(&slot->gated, -1);
@@ -256,6 +348,11 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
 	set_bit(&seen, slot_nr, abi, nr);
+	if (slot->arg_rules) {
+		__u32 which = arg_syscall(abi, nr);
+		if (which < ARG_SYSCALL_COUNT)
+			keep_arg(slot, slot_nr, regs, abi, which);
+	}
 	return 0;
 }
 

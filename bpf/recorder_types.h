@@ -38,8 +38,45 @@ struct target_key {
 	__u32 mntns;
 };
 
+/* Argument rules: for these syscalls a recording that asks for them also
+ * keeps the values of the register arguments that select what the call may
+ * do (struct arg_key), so that its profile allows only those. clone3 takes
+ * its flags behind a pointer, which a seccomp filter cannot read: its
+ * namespace flags are kept as clone's, the profile answers clone3 ENOSYS,
+ * and libc falls back to clone, which is filtered. */
+enum arg_syscall {
+	ARG_SOCKET = 0,      /* family << 8 | (type & SOCK_TYPE_MASK) */
+	ARG_CLONE = 1,       /* flags & CLONE_NS_FLAGS */
+	ARG_UNSHARE = 2,     /* flags & UNSHARE_NS_FLAGS */
+	ARG_SETNS = 3,       /* nstype & UNSHARE_NS_FLAGS */
+	ARG_PERSONALITY = 4, /* persona */
+	ARG_PRCTL = 5,       /* option */
+	ARG_RULE_COUNT = 6,
+	ARG_CLONE3 = 6,      /* recorded under ARG_CLONE */
+	ARG_SYSCALL_COUNT = 7,
+};
+/* CLONE_NEWNS | CLONE_NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET */
+#define CLONE_NS_FLAGS 0x7e020000ULL
+/* and CLONE_NEWTIME, which only unshare and setns take (in clone's flags the
+ * same bit is part of the exit signal) */
+#define UNSHARE_NS_FLAGS (CLONE_NS_FLAGS | 0x80ULL)
+#define SOCK_TYPE_MASK 0xfULL
+/* Distinct values kept per recording and rule; past that, the rule is
+ * dropped (the syscall allowed whatever its arguments) rather than the
+ * profile made wrong. The map has room for every recording's share, plus a
+ * margin for inserts that race past the count on other CPUs. */
+#define ARG_VALUES_PER_RULE 32
+#define MAX_ARG_VALUES (MAX_RECORDINGS * ARG_RULE_COUNT * (ARG_VALUES_PER_RULE + 8))
+
+struct arg_key {
+	__u32 slot;
+	__u32 rule; /* enum arg_syscall, below ARG_RULE_COUNT */
+	__u64 value;
+};
+
 /* A recording's slot. User space owns every field but `started`, `execed`,
- * `members`, `gated` and `untracked`, which the program updates. */
+ * `members`, `gated`, `untracked` and the argument counts, which the program
+ * updates. */
 struct slot {
 	__u32 in_use;
 	__u32 started;   /* set at the runtime's first prctl in the namespace */
@@ -53,6 +90,9 @@ struct slot {
 	__u32 gated;     /* members not recorded yet (entrants before their prctl) */
 	__u64 owner_start; /* its start time (clock ticks after boot) */
 	__u64 untracked; /* descendants past MAX_MEMBERS_PER_RECORDING */
+	__u32 arg_rules;    /* keep argument values (enum arg_syscall) */
+	__u32 arg_overflow; /* bit per rule: values dropped, allow it whatever its arguments */
+	__u32 arg_values[ARG_RULE_COUNT]; /* distinct values kept, per rule */
 };
 
 /* The members map: the tgid of a container's init or of one of its

@@ -49,8 +49,14 @@ Request parse_annotation(std::string_view value)
 			if (req.input)
 				throw Error(prefix + "if: given more than once");
 			req.input = std::move(path);
+		} else if (key == "args") {
+			if (req.arg_rules)
+				throw Error(prefix + "args: given more than once");
+			if (path != "on" && path != "off")
+				throw Error(prefix + "args: takes on or off, not '" + path + "'");
+			req.arg_rules = path == "on";
 		} else {
-			throw Error(prefix + "unknown key '" + std::string(key) + "' (expected of: or if:)");
+			throw Error(prefix + "unknown key '" + std::string(key) + "' (expected of:, if: or args:)");
 		}
 		if (end == std::string_view::npos)
 			break;

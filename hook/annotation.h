@@ -1,5 +1,7 @@
 // The io.containers.trace-syscall annotation, in the form oci-seccomp-bpf-hook
-// reads: "of:OUTPUT" and optionally "if:INPUT", separated by ';'.
+// reads: "of:OUTPUT" and optionally "if:INPUT", separated by ';'; ours also
+// takes "args:on" or "args:off" (argument rules for this recording, whatever
+// --arg-rules says).
 #pragma once
 
 #include <map>
@@ -12,6 +14,7 @@ inline constexpr std::string_view kAnnotation = "io.containers.trace-syscall";
 struct Request {
 	std::string output;               // of: the profile to write
 	std::optional<std::string> input; // if: a profile whose allowed syscalls are merged in
+	std::optional<bool> arg_rules;    // args: on or off
 };
 
 Request parse_annotation(std::string_view value);

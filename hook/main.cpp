@@ -34,6 +34,7 @@ struct Options {
 	std::string btf_path;
 	bool seccompprofile = false;
 	bool allow_denied = false;
+	bool arg_rules = false;
 };
 
 void usage(FILE* out)
@@ -44,7 +45,7 @@ void usage(FILE* out)
 		     "       oci-seccomp-recorder diff OLD NEW\n"
 		     "\n"
 		     "OCI prestart hook. Reads the container's state on stdin and, when it carries the\n"
-		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN]\" (or, in a pod,\n"
+		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN][;args:on|off]\" (or, in a pod,\n"
 		     "io.containers.trace-syscall/CONTAINER=...), records the syscalls the container\n"
 		     "makes until its init exits, then writes a seccomp profile to OUT.\n"
 		     "\n"
@@ -56,6 +57,9 @@ void usage(FILE* out)
 		     "  --allow-denied      also allow what the container's seccomp filter denied while\n"
 		     "                      it was recorded (by default the report lists it, the\n"
 		     "                      profile does not allow it)\n"
+		     "  --arg-rules         allow socket, clone, unshare, setns, personality and prctl\n"
+		     "                      only with the argument values recorded (an annotation's\n"
+		     "                      args:on or args:off decides for its container)\n"
 		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
 		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
 		     "  --btf FILE          kernel BTF to use where /sys/kernel/btf/vmlinux is missing\n"
@@ -78,6 +82,7 @@ Options parse_options(int argc, char** argv)
 		{"btf", required_argument, nullptr, 'b'},
 		{"seccompprofile", no_argument, nullptr, 's'},
 		{"allow-denied", no_argument, nullptr, 'a'},
+		{"arg-rules", no_argument, nullptr, 'r'},
 		{"help", no_argument, nullptr, 'h'},
 		{"version", no_argument, nullptr, 'V'},
 		{nullptr, 0, nullptr, 0},
@@ -109,6 +114,9 @@ Options parse_options(int argc, char** argv)
 			break;
 		case 'a':
 			opts.allow_denied = true;
+			break;
+		case 'r':
+			opts.arg_rules = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -161,7 +169,7 @@ int run(const Options& opts)
 
 	std::string display = output.display();
 	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
-			      std::move(input), opts.btf_path, opts.allow_denied},
+			      std::move(input), opts.btf_path, opts.allow_denied, req.arg_rules.value_or(opts.arg_rules)},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arg_rules.h"
 #include "error.h"
 #include "log.h"
 #include "recorder.skel.h"
@@ -34,7 +35,7 @@ constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
-constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed"};
+constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed", "arg_values"};
 // NodeProgram::Bitmap's maps, in its order.
 constexpr std::array kBitmapMaps = {"seen", "denied", "killed"};
 // Every recording's processes fit at once: none can take another's room.
@@ -170,6 +171,10 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 		check(-errno, "open BPF recorder");
 	skel->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
 	skel->rodata->x32_dispatched = kernel_runs_x32();
+	for (const Abi& abi : host_abis())
+		if (abi.id == ABI_NATIVE || abi.id == ABI_COMPAT)
+			for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i)
+				skel->rodata->arg_syscall_nr[abi.id][i] = syscall_nr(abi.scmp_arch, arg_syscall_name(i)).value_or(~0U);
 	check(recorder_bpf__load(skel.get()), "load BPF recorder");
 
 	make_dir(dir);
@@ -281,6 +286,7 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 	targets_ = get_pinned(dir_ + "/targets");
 	members_ = get_pinned(dir_ + "/members");
 	slots_ = get_pinned(dir_ + "/slots");
+	args_ = get_pinned(dir_ + "/arg_values");
 	for (size_t i = 0; i < bitmaps_.size(); ++i)
 		bitmaps_[i] = get_pinned(dir_ + "/" + kBitmapMaps[i]);
 }
@@ -328,7 +334,28 @@ void NodeProgram::free_stale_slots()
 	}
 }
 
-uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_denied)
+std::vector<std::pair<uint32_t, uint64_t>> NodeProgram::read_arg_values(uint32_t nr) const
+{
+	std::vector<std::pair<uint32_t, uint64_t>> values;
+	for (const struct arg_key& key : arg_keys_of(nr))
+		values.emplace_back(key.rule, key.value);
+	return values;
+}
+
+std::vector<struct arg_key> NodeProgram::arg_keys_of(uint32_t nr) const
+{
+	std::vector<struct arg_key> keys;
+	struct arg_key key = {};
+	struct arg_key* prev = nullptr;
+	while (bpf_map_get_next_key(args_.get(), prev, &key) == 0) {
+		if (key.slot == nr)
+			keys.push_back(key);
+		prev = &key;
+	}
+	return keys;
+}
+
+uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_denied, bool arg_rules)
 {
 	free_stale_slots();
 	std::optional<uint32_t> free;
@@ -350,6 +377,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	s.owner_pid = static_cast<uint32_t>(::getpid());
 	s.members = 1; // the init, added below
 	s.watch_denied = watch_denied ? 1 : 0;
+	s.arg_rules = arg_rules ? 1 : 0;
 	s.owner_start = proc_stat(::getpid()).value().start;
 	check(bpf_map_update_elem(slots_.get(), &nr, &s, BPF_ANY), "claim recorder slot");
 	try {
@@ -404,6 +432,8 @@ void NodeProgram::free_slot(uint32_t nr)
 	}
 	for (uint32_t t : gone)
 		bpf_map_delete_elem(members_.get(), &t);
+	for (const struct arg_key& k : arg_keys_of(nr))
+		bpf_map_delete_elem(args_.get(), &k);
 	struct slot none = {};
 	if (bpf_map_update_elem(slots_.get(), &nr, &none, BPF_ANY) < 0)
 		logging::warn(std::string("free BPF recorder slot: ") + std::strerror(errno));
@@ -441,6 +471,7 @@ void NodeProgram::unload_if_idle()
 	targets_.reset();
 	members_.reset();
 	slots_.reset();
+	args_.reset();
 	for (UniqueFd& map : bitmaps_)
 		map.reset();
 	remove_pins(dir_);

@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "fd.h"
 #include "target.h"
@@ -38,7 +40,9 @@ public:
 	// the slots of tracing children that are gone. With `watch_denied` (the
 	// container runs under a seccomp filter) it also notes what the filter
 	// denies, attaching the sys_exit program while any recording does.
-	uint32_t claim(const NodeLock& lock, const Target& target, bool watch_denied);
+	// With `arg_rules`, it keeps the argument values of enum arg_syscall's
+	// syscalls too.
+	uint32_t claim(const NodeLock& lock, const Target& target, bool watch_denied, bool arg_rules);
 	// Stops recording into the slot and frees it; unloads everything when it
 	// was the last slot in use.
 	void release(const NodeLock& lock, uint32_t slot);
@@ -48,6 +52,8 @@ public:
 	enum class Bitmap { kSeen, kDenied, kKilled };
 	struct slot read_slot(uint32_t nr) const;
 	struct seen_bitmap read_bitmap(Bitmap which, uint32_t nr) const;
+	// A recording's kept argument values: (rule, value) pairs.
+	std::vector<std::pair<uint32_t, uint64_t>> read_arg_values(uint32_t nr) const;
 
 	// After a tracing child died without cleaning up (killed, say, half-way
 	// through loading): frees the slots of children that are gone, and
@@ -62,8 +68,9 @@ private:
 	void unload_if_idle();
 	// The sys_exit program attached exactly while an in-use slot watches.
 	void update_exit_program();
+	std::vector<struct arg_key> arg_keys_of(uint32_t nr) const;
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, members_, slots_;
+	UniqueFd pidns_, targets_, members_, slots_, args_;
 	std::array<UniqueFd, 3> bitmaps_; // by Bitmap
 };

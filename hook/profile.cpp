@@ -8,6 +8,8 @@ using nlohmann::ordered_json;
 
 namespace {
 
+constexpr int kEnosys = 38;
+
 enum class Decision { kNone, kAllowed, kConditional, kDenied };
 
 // How the input decides `name`: not at all, allows it outright, allows it
@@ -49,7 +51,7 @@ InputProfile parse_input_profile(std::string_view text)
 }
 
 RecordedProfile build_profile(const InputProfile* input, const std::set<std::string>& recorded,
-			      const std::vector<std::string>& host_arches)
+			      const std::vector<std::string>& host_arches, const ArgRules* args)
 {
 	RecordedProfile out;
 	ordered_json profile = input ? input->json : empty_allow_list();
@@ -74,6 +76,34 @@ RecordedProfile build_profile(const InputProfile* input, const std::set<std::str
 	for (const char* name : {"rt_sigreturn", "sigreturn"})
 		if (is_known_syscall(name) && decision(decided, name) == Decision::kNone)
 			out.added.insert(name);
+	ordered_json restricted = ordered_json::array();
+	if (args) {
+		auto rule = [](const std::string& name, const char* action) {
+			return ordered_json{{"names", {name}}, {"action", action}};
+		};
+		for (const auto& [name, arg_sets] : args->allowed) {
+			if (decision(decided, name) != Decision::kNone)
+				continue; // the input decides it
+			out.added.erase(name);
+			out.restricted.insert(name);
+			const std::vector<std::string>& words = args->described.at(name);
+			for (size_t i = 0; i < arg_sets.size(); ++i) {
+				ordered_json r = rule(name, "SCMP_ACT_ALLOW");
+				r["args"] = arg_sets[i];
+				r["comment"] = words[i];
+				restricted.push_back(std::move(r));
+			}
+		}
+		for (const std::string& name : args->enosys) {
+			if (!out.added.erase(name))
+				continue; // not recorded, or the input decides it
+			out.restricted.insert(name);
+			ordered_json r = rule(name, "SCMP_ACT_ERRNO");
+			r["errnoRet"] = kEnosys;
+			r["comment"] = "flags behind a pointer, which seccomp cannot read: libc falls back to clone";
+			restricted.push_back(std::move(r));
+		}
+	}
 
 	// An engine refuses a profile with both architectures and archMap.
 	auto arch_map = profile.find("archMap");
@@ -88,6 +118,8 @@ RecordedProfile build_profile(const InputProfile* input, const std::set<std::str
 	if (!out.added.empty())
 		rules.push_back({{"names", out.added}, {"action", "SCMP_ACT_ALLOW"}, {"args", ordered_json::array()},
 				 {"comment", ""}, {"includes", ordered_json::object()}, {"excludes", ordered_json::object()}});
+	for (ordered_json& r : restricted)
+		rules.push_back(std::move(r));
 	out.text = profile.dump(2) + "\n";
 	out.rules = parse_ruleset(out.text, "recorded profile");
 	return out;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "arg_rules.h"
 #include "ruleset.h"
 
 inline constexpr size_t kMaxInputProfileBytes = 1 << 20;
@@ -35,6 +36,9 @@ struct RecordedProfile {
 	// Recorded syscalls the input allows only under its conditions (args,
 	// caps, arches, kernel versions): they keep them.
 	std::set<std::string> conditional;
+	// Recorded syscalls the input does not name, allowed by argument rules
+	// (and clone3, answered ENOSYS): not in `added`.
+	std::set<std::string> restricted;
 };
 
 // `input` may be null: the profile is then the recorded allow-list alone,
@@ -45,5 +49,8 @@ struct RecordedProfile {
 // preempts with signals after its seccomp filter is in), denying its return
 // kills the process instead of failing a call, and it grants nothing but
 // restoring a frame the kernel built.
+// With `args`, each syscall it has rules for (and the input does not name)
+// is allowed only with the argument values recorded, one rule per value,
+// after the rule of names.
 RecordedProfile build_profile(const InputProfile* input, const std::set<std::string>& recorded,
-			      const std::vector<std::string>& host_arches);
+			      const std::vector<std::string>& host_arches, const ArgRules* args = nullptr);

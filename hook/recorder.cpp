@@ -11,11 +11,11 @@ constexpr std::chrono::seconds kReleaseWait{30};
 
 } // namespace
 
-Recorder::Recorder(const Target& target, const std::string& btf_path, bool watch_denied)
+Recorder::Recorder(const Target& target, const std::string& btf_path, bool watch_denied, bool arg_rules)
 {
 	NodeLock lock(kClaimWait);
 	program_.emplace(lock, btf_path);
-	slot_ = program_->claim(lock, target, watch_denied);
+	slot_ = program_->claim(lock, target, watch_denied, arg_rules);
 }
 
 Recorder::~Recorder()
@@ -57,6 +57,15 @@ std::set<SyscallId> Recorder::denied() const
 std::set<SyscallId> Recorder::killed() const
 {
 	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
+}
+
+RecordedArgs Recorder::arguments() const
+{
+	RecordedArgs args;
+	for (const auto& [rule, value] : program_->read_arg_values(slot_))
+		args.values[rule].insert(value);
+	args.overflow = program_->read_slot(slot_).arg_overflow;
+	return args;
 }
 
 uint64_t Recorder::untracked() const { return program_->read_slot(slot_).untracked; }

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "arg_rules.h"
 #include "node_program.h"
 #include "syscalls.h"
 #include "target.h"
@@ -16,8 +17,9 @@ public:
 	// its runtime's first prctl is seen. `btf_path`, if not empty, names the
 	// kernel BTF to use instead of /sys/kernel/btf/vmlinux.
 	// With `watch_denied`, what the container's seccomp filter denies is
-	// noted too (see denied()).
-	Recorder(const Target& target, const std::string& btf_path, bool watch_denied);
+	// noted too (see denied()); with `arg_rules`, the argument values of
+	// enum arg_syscall's syscalls (see arguments()).
+	Recorder(const Target& target, const std::string& btf_path, bool watch_denied, bool arg_rules);
 	// Stops recording; the last recording on the node unloads the program.
 	~Recorder();
 	Recorder(const Recorder&) = delete;
@@ -30,6 +32,8 @@ public:
 	std::set<SyscallId> denied() const;
 	// Syscalls at which the filter killed a task (SIGSYS).
 	std::set<SyscallId> killed() const;
+	// The argument values kept so far.
+	RecordedArgs arguments() const;
 	// Descendants of the init that the members map had no room for.
 	uint64_t untracked() const;
 	// Whether the runtime got as far as exec'ing the container's process.

@@ -77,6 +77,12 @@ bool is_known_syscall(const std::string& name)
 	return false;
 }
 
+std::optional<uint32_t> syscall_nr(uint32_t scmp_arch, const std::string& name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(scmp_arch, name.c_str());
+	return nr < 0 ? std::nullopt : std::optional<uint32_t>(static_cast<uint32_t>(nr));
+}
+
 int native_syscall_nr(const std::string& name)
 {
 	int nr = seccomp_syscall_resolve_name(name.c_str());

@@ -33,6 +33,8 @@ std::optional<std::string> syscall_name(uint32_t scmp_arch, int nr);
 // Whether any host ABI has a syscall of that name (libseccomp gives other
 // architectures' syscalls negative pseudo-numbers).
 bool is_known_syscall(const std::string& name);
+// A syscall's number on a libseccomp architecture, if it has one there.
+std::optional<uint32_t> syscall_nr(uint32_t scmp_arch, const std::string& name);
 // The native number of a syscall libseccomp must know.
 int native_syscall_nr(const std::string& name);
 

@@ -176,7 +176,16 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 	if (!killed.names.empty())
 		logging::warn(job.output.display() + ": the container's seccomp filter killed processes (SIGSYS) at: " +
 			      join(killed.names, " ") + "; not in the profile");
-	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, allowed, host_arch_names());
+	std::optional<ArgRules> args;
+	if (job.arg_rules) {
+		args = make_arg_rules(rec.arguments(), allowed);
+		if (!args->unrestricted.empty())
+			logging::warn(job.output.display() + ": allowed whatever their arguments (more values than " +
+				      std::to_string(ARG_VALUES_PER_RULE) + ", or flags that could not be read): " +
+				      join(args->unrestricted, " "));
+	}
+	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, allowed, host_arch_names(),
+						args ? &*args : nullptr);
 	// Before the profile: whoever waits for the profile finds the report too.
 	write_report(job, rec, resolved, denied, killed, writes, ended_by);
 	RuleSet written;
@@ -191,6 +200,9 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 	}
 	logging::info("wrote " + job.output.display() + ": " + std::to_string(resolved.names.size()) +
 		      " syscalls recorded, " + std::to_string(profile.added.size()) + " allowed by its recorded rule" +
+		      (profile.restricted.empty() ? ""
+						  : ", " + std::to_string(profile.restricted.size()) +
+							    " by argument rules (" + join(profile.restricted, " ") + ")") +
 		      (job.input ? " (the others were in the input profile)" : ""));
 	if (!profile.denied.empty())
 		logging::warn(job.output.display() + ": the input profile denies these recorded syscalls, and they stay denied: " +
@@ -223,7 +235,7 @@ int record(const TraceJob& job, int ready_fd)
 	UniqueFd signals;
 	try {
 		signals = block_signals();
-		rec.emplace(job.target, job.btf_path, job.report.base.under_seccomp.value_or(false));
+		rec.emplace(job.target, job.btf_path, job.report.base.under_seccomp.value_or(false), job.arg_rules);
 	} catch (const std::exception& e) {
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;

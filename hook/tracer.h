@@ -31,6 +31,7 @@ struct TraceJob {
 	std::optional<InputProfile> input;   // the if: profile
 	std::string btf_path;                // empty: the running kernel's
 	bool allow_denied = false;           // allow what the container's filter denied
+	bool arg_rules = false;              // allow syscalls only with the argument values seen
 };
 
 // Forks the tracing child and returns once it is recording. Throws with the

@@ -16,6 +16,15 @@
  *                  no i386 syscall is (99 is sysinfo on x86_64 and x32)
  *   probe x32      getpgid with the x32 bit set (121 on x86_64 and x32):
  *                  ENOSYS on kernels that run no x32 code
+ *   probe args     calls that argument rules restrict, with the values a
+ *                  plain program uses: AF_INET stream and AF_UNIX datagram
+ *                  sockets, personality query, unshare(CLONE_FILES),
+ *                  prctl(PR_GET_DUMPABLE), a thread and a forked child
+ *   probe argcall NAME   one of those calls with another value: netlink
+ *                  (AF_NETLINK socket), raw (AF_INET SOCK_RAW), linux32
+ *                  (personality PER_LINUX32), newuts (clone CLONE_NEWUTS),
+ *                  unshare-uts (unshare CLONE_NEWUTS), timerslack
+ *                  (prctl PR_GET_TIMERSLACK)
  *
  * Output is the same on every run, so a run under the recorded profile can be
  * compared with the recorded one. */
@@ -27,6 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -187,8 +199,75 @@ static int int80(const char *name)
 #endif
 }
 
+static int open_socket(const char *what, int family, int type, int protocol)
+{
+	int fd = socket(family, type, protocol);
+	report("main", what, fd);
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* A child made by a raw clone with these flags: like fork, it runs on a
+ * copy of the stack. */
+static long clone_child(unsigned long flags)
+{
+	long pid = syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return pid;
+}
+
+static int args(void)
+{
+	open_socket("socket AF_INET SOCK_STREAM", AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	open_socket("socket AF_UNIX SOCK_DGRAM", AF_UNIX, SOCK_DGRAM, 0);
+	report("main", "personality query", personality(0xffffffff));
+	report("main", "unshare CLONE_FILES", unshare(CLONE_FILES));
+	report("main", "prctl PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE));
+	pthread_t t;
+	if (pthread_create(&t, NULL, thread_main, NULL) != 0 || pthread_join(t, NULL) != 0)
+		return 1;
+	report("main", "fork", clone_child(0));
+	return 0;
+}
+
+static int argcall(const char *name)
+{
+	if (!strcmp(name, "netlink"))
+		return open_socket("socket AF_NETLINK", AF_NETLINK, SOCK_RAW, 0 /* NETLINK_ROUTE */);
+	if (!strcmp(name, "raw"))
+		return open_socket("socket AF_INET SOCK_RAW", AF_INET, SOCK_RAW, 1 /* IPPROTO_ICMP */);
+	if (!strcmp(name, "linux32")) {
+		int old = personality(0xffffffff);
+		report("main", "personality PER_LINUX32", personality(PER_LINUX32));
+		personality(old);
+		return 0;
+	}
+	if (!strcmp(name, "newuts")) {
+		report("main", "clone CLONE_NEWUTS", clone_child(CLONE_NEWUTS));
+		return 0;
+	}
+	if (!strcmp(name, "unshare-uts")) {
+		report("main", "unshare CLONE_NEWUTS", unshare(CLONE_NEWUTS));
+		return 0;
+	}
+	if (!strcmp(name, "timerslack")) {
+		report("main", "prctl PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
+		return 0;
+	}
+	fprintf(stderr, "probe: no argcall %s\n", name);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "args"))
+		return args();
+	if (argc == 3 && !strcmp(argv[1], "argcall"))
+		return argcall(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "call"))
 		return call(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "swarm"))
@@ -200,7 +279,7 @@ int main(int argc, char **argv)
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "int80"))
 		return int80(argc == 3 ? argv[2] : "sgetmask");
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|x32|call NAME\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|x32|call NAME|args|argcall NAME\n");
 		return 2;
 	}
 	struct itimerval it;

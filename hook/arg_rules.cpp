@@ -1,0 +1,116 @@
+#include "arg_rules.h"
+
+#include <array>
+#include <cstdio>
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<const char*, ARG_SYSCALL_COUNT> kNames = {"socket",      "clone", "unshare", "setns",
+							       "personality", "prctl", "clone3"};
+constexpr uint64_t kInt = 0xffffffff;
+
+// (arg & mask) == value. Ints are compared on their low 32 bits, which is all
+// the kernel reads of them: what a caller leaves in a register's upper half
+// must not decide.
+json masked(uint32_t index, uint64_t mask, uint64_t value)
+{
+	return {{"index", index}, {"value", mask}, {"valueTwo", value}, {"op", "SCMP_CMP_MASKED_EQ"}};
+}
+
+// The names of the namespace flags in `flags`, or "no new namespace".
+std::string namespaces(uint64_t flags)
+{
+	static const std::pair<uint64_t, const char*> kFlags[] = {
+		{0x00020000, "CLONE_NEWNS"},   {0x02000000, "CLONE_NEWCGROUP"}, {0x04000000, "CLONE_NEWUTS"},
+		{0x08000000, "CLONE_NEWIPC"},  {0x10000000, "CLONE_NEWUSER"},   {0x20000000, "CLONE_NEWPID"},
+		{0x40000000, "CLONE_NEWNET"},  {0x00000080, "CLONE_NEWTIME"}};
+	std::string out;
+	for (const auto& [bit, name] : kFlags)
+		if (flags & bit)
+			out += (out.empty() ? "" : "|") + std::string(name);
+	return out.empty() ? "no new namespace" : out;
+}
+
+std::string socket_family(uint64_t family)
+{
+	static const std::map<uint64_t, const char*> kFamilies = {
+		{1, "AF_UNIX"},     {2, "AF_INET"},   {4, "AF_IPX"},   {5, "AF_APPLETALK"}, {9, "AF_X25"},
+		{10, "AF_INET6"},   {16, "AF_NETLINK"}, {17, "AF_PACKET"}, {29, "AF_CAN"},    {31, "AF_BLUETOOTH"},
+		{38, "AF_ALG"},     {40, "AF_VSOCK"}, {44, "AF_XDP"}};
+	auto it = kFamilies.find(family);
+	return it != kFamilies.end() ? it->second : "family " + std::to_string(family);
+}
+
+std::string socket_type(uint64_t type)
+{
+	static const std::map<uint64_t, const char*> kTypes = {{1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"},     {3, "SOCK_RAW"},
+							       {4, "SOCK_RDM"},    {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"},
+							       {10, "SOCK_PACKET"}};
+	auto it = kTypes.find(type);
+	return it != kTypes.end() ? it->second : "type " + std::to_string(type);
+}
+
+std::string hex(uint64_t v)
+{
+	char buf[24];
+	std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+	return buf;
+}
+
+// One rule's args for a kept value, and what it allows in words.
+std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
+{
+	switch (which) {
+	case ARG_SOCKET: {
+		uint64_t family = value >> 8, type = value & SOCK_TYPE_MASK;
+		return {json::array({masked(0, kInt, family), masked(1, SOCK_TYPE_MASK, type)}),
+			socket_family(family) + " " + socket_type(type)};
+	}
+	case ARG_CLONE:
+		return {json::array({masked(0, CLONE_NS_FLAGS, value)}), namespaces(value)};
+	case ARG_UNSHARE:
+		return {json::array({masked(0, UNSHARE_NS_FLAGS, value)}), namespaces(value)};
+	case ARG_SETNS:
+		return {json::array({masked(1, UNSHARE_NS_FLAGS, value)}),
+			value ? namespaces(value) : "nstype 0 (any namespace type)"};
+	case ARG_PERSONALITY:
+		return {json::array({masked(0, kInt, value)}), "persona " + hex(value)};
+	default:
+		return {json::array({masked(0, kInt, value)}), "option " + std::to_string(value)};
+	}
+}
+
+} // namespace
+
+const char* arg_syscall_name(uint32_t which)
+{
+	return which < kNames.size() ? kNames[which] : "?";
+}
+
+ArgRules make_arg_rules(const RecordedArgs& args, const std::set<std::string>& recorded)
+{
+	ArgRules out;
+	for (uint32_t which = 0; which < ARG_RULE_COUNT; ++which) {
+		std::string name = kNames[which];
+		bool ran = recorded.count(name) || (which == ARG_CLONE && recorded.count("clone3"));
+		auto values = args.values.find(which);
+		bool have = values != args.values.end() && !values->second.empty();
+		if (args.overflow & (1U << which) || (ran && !have)) {
+			if (ran)
+				out.unrestricted.insert(name);
+			continue;
+		}
+		if (!have)
+			continue;
+		for (uint64_t value : values->second) {
+			auto [rule, words] = rule_for(which, value);
+			out.allowed[name].push_back(std::move(rule));
+			out.described[name].push_back(std::move(words));
+		}
+	}
+	if (recorded.count("clone3"))
+		out.enosys.insert("clone3");
+	return out;
+}

@@ -1,0 +1,41 @@
+// Argument rules: what the recorder kept of the arguments of the syscalls
+// that enum arg_syscall lists, turned into the OCI seccomp "args" that allow
+// each of them only with the values seen.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <linux/types.h>
+#include "recorder_types.h"
+
+// The syscall of an enum arg_syscall.
+const char* arg_syscall_name(uint32_t which);
+
+struct RecordedArgs {
+	std::map<uint32_t, std::set<uint64_t>> values; // by rule (enum arg_syscall)
+	uint32_t overflow = 0;                         // bit per rule: values dropped
+};
+
+struct ArgRules {
+	// Syscalls allowed only with these arguments: the "args" of each of its
+	// rules, which a filter ORs.
+	std::map<std::string, std::vector<nlohmann::json>> allowed;
+	// What each rule allows, for a reader ("AF_INET SOCK_STREAM"), by syscall
+	// and in the order of `allowed`.
+	std::map<std::string, std::vector<std::string>> described;
+	// Answered ENOSYS: clone3, whose flags a filter cannot read; libc then
+	// falls back to clone, whose rules hold clone3's flags too.
+	std::set<std::string> enosys;
+	// Recorded, but with more values than a recording keeps, or with flags
+	// that could not be read: allowed whatever their arguments.
+	std::set<std::string> unrestricted;
+};
+
+// `recorded`: the syscall names recorded, which say whether clone3 and the
+// rules' syscalls ran at all.
+ArgRules make_arg_rules(const RecordedArgs& args, const std::set<std::string>& recorded);
