@@ -37,7 +37,10 @@ RuleSet parse_ruleset(std::string_view json, const std::string& what);
 // Adds `from`'s architectures and rules to `into`. Refuses profiles whose
 // settings differ (default action first), and a syscall that both name and
 // either does not allow, unless both decide it with the same rules: what one
-// profile blocks, no other may allow or block otherwise.
+// profile blocks, no other may allow or block otherwise. Rules that allow
+// are kept side by side, and a filter ORs them: a value that either profile
+// allows is allowed, and so is a syscall that either allows whatever its
+// arguments.
 void merge_ruleset(RuleSet& into, const RuleSet& from, const std::string& from_what);
 
 // Sorted keys, architectures, rules and names: the same rules always give the

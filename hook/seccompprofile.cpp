@@ -101,6 +101,8 @@ std::string render_seccompprofile(const RuleSet& rules, const std::string& name)
 		for (const auto& [field, value] : rule.conditions.items()) {
 			if (field == "args")
 				spec += render_args(value, key);
+			else if (field == "errnoRet" && value.is_number_unsigned())
+				spec += "    errnoRet: " + quoted(value.dump()) + "\n"; // a string in the CRD
 			else if (field != "action")
 				refuse("it has no field for " + field + " in rule " + key);
 		}

@@ -26,7 +26,7 @@ rules_of() {
 }
 
 @test "--arg-rules: the program runs the same, and other socket families, personas, namespaces and prctl options get EPERM" {
-	install_hook '["--arg-rules"]'
+	install_hook '["--arg-rules", "--seccompprofile"]'
 	run record_args args
 	[ "$status" -eq 0 ]
 	recorded=$output
@@ -63,6 +63,10 @@ rules_of() {
 		[[ "$output" == *" Operation not permitted" ]] || { echo "under the profile, $call: $output"; return 1; }
 	done
 	grep -q "by argument rules (clone clone3 personality prctl socket unshare)" "$HOOK_LOG"
+	# The Security Profiles Operator's resource carries them.
+	"$BATS_TEST_DIRNAME/validate.py" seccompprofile "$PROFILES/args.seccompprofile.yaml"
+	grep -q 'errnoRet: "38"' "$PROFILES/args.seccompprofile.yaml"
+	[ "$(grep -c 'op: "SCMP_CMP_MASKED_EQ"' "$PROFILES/args.seccompprofile.yaml")" = "$(jq '[.syscalls[].args[]?] | length' "$PROFILES/args.json")" ]
 }
 
 @test "without --arg-rules the profile is names only" {

@@ -121,3 +121,14 @@ TEST_CASE("tenant_of: the pod's namespace as CRI-O or containerd set it, and not
 				  Contains("is not a Kubernetes namespace name"));
 	CHECK_THROWS(tenant_of({{"io.kubernetes.cri-o.Namespace", std::string(64, 'a')}}));
 }
+
+TEST_CASE("annotation args: turns argument rules on or off for one container", "[annotation]")
+{
+	using Catch::Matchers::Contains;
+	CHECK(!parse_annotation("of:a.json").arg_rules);
+	CHECK(parse_annotation("of:a.json;args:on").arg_rules == true);
+	CHECK(parse_annotation("args: off ; of:a.json").arg_rules == false);
+	CHECK_THROWS_WITH(parse_annotation("of:a.json;args:yes"), Contains("args: takes on or off, not 'yes'"));
+	CHECK_THROWS_WITH(parse_annotation("of:a.json;args:on;args:off"), Contains("args: given more than once"));
+	CHECK_THROWS_WITH(parse_annotation("of:a.json;x:y"), Contains("expected of:, if: or args:"));
+}

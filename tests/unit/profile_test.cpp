@@ -155,3 +155,43 @@ TEST_CASE("if: inputs that are not seccomp allow-lists are refused", "[profile]"
 			  Contains("not a string"));
 	CHECK_THROWS_WITH(refuse(std::string(kMaxInputProfileBytes + 1, ' ')), Contains("larger than"));
 }
+
+TEST_CASE("argument rules replace a name in the recorded rule by one rule per value", "[profile]")
+{
+	RecordedArgs kept;
+	kept.values[ARG_SOCKET] = {2 << 8 | 1};
+	kept.values[ARG_CLONE] = {0};
+	ArgRules args = make_arg_rules(kept, {"socket", "clone3", "read"});
+	RecordedProfile p = build_profile(nullptr, {"socket", "clone3", "read"}, kHost, &args);
+	auto j = json::parse(p.text);
+	CHECK(p.added == Names{"read", "rt_sigreturn", "sigreturn"});
+	CHECK(p.restricted == Names{"clone", "clone3", "socket"});
+	REQUIRE(j["syscalls"].size() == 4);
+	CHECK(j["syscalls"][0]["names"] == json(p.added));
+	CHECK(j["syscalls"][1]["names"] == json({"clone"}));
+	CHECK(j["syscalls"][1]["comment"] == "no new namespace");
+	CHECK(j["syscalls"][2]["names"] == json({"socket"}));
+	CHECK(j["syscalls"][2]["args"].size() == 2);
+	CHECK(j["syscalls"][3] == json({{"names", {"clone3"}}, {"action", "SCMP_ACT_ERRNO"}, {"errnoRet", 38},
+				       {"comment", j["syscalls"][3]["comment"]}}));
+	// What it says is what a merge reads back.
+	CHECK(p.rules.rules.size() == 4);
+}
+
+TEST_CASE("with if:, what the input decides keeps the input's rules", "[profile]")
+{
+	InputProfile in = parse_input_profile(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+		{"names":["socket"],"action":"SCMP_ACT_ALLOW"},
+		{"names":["clone3"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]})");
+	RecordedArgs kept;
+	kept.values[ARG_SOCKET] = {16 << 8 | 3};
+	kept.values[ARG_PRCTL] = {15};
+	ArgRules args = make_arg_rules(kept, {"socket", "prctl", "clone3"});
+	RecordedProfile p = build_profile(&in, {"socket", "prctl", "clone3"}, kHost, &args);
+	CHECK(p.restricted == Names{"prctl"});
+	CHECK(p.denied == Names{"clone3"});
+	auto j = json::parse(p.text);
+	REQUIRE(j["syscalls"].size() == 4);
+	CHECK(j["syscalls"][0]["names"] == json({"socket"})); // the input's, untouched
+	CHECK(j["syscalls"][3]["names"] == json({"prctl"}));
+}

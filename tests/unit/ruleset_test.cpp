@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "error.h"
 #include "ruleset.h"
 
@@ -132,4 +134,32 @@ TEST_CASE("formatting alone makes no difference", "[ruleset]")
 	RuleSet terse = parse(R"({"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64"],
 		"syscalls":[{"names":["write"],"action":"SCMP_ACT_ALLOW","comment":"w"},{"name":"read","action":"SCMP_ACT_ALLOW","args":null}]})");
 	CHECK(diff_rulesets(ours, terse).empty());
+}
+
+TEST_CASE("merge ORs argument rules, and a syscall either allows outright stays unconditional", "[ruleset]")
+{
+	auto socket = [](int family) {
+		return R"({"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":4294967295,"valueTwo":)" +
+		       std::to_string(family) + R"(,"op":"SCMP_CMP_MASKED_EQ"}]})";
+	};
+	auto profile = [](const std::string& rules) {
+		return R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[)" + rules + "]}";
+	};
+	std::string inet = profile(socket(2)), unix_ = profile(socket(1));
+	RuleSet both = parse(merged({inet, unix_}));
+	REQUIRE(both.rules.size() == 2);
+	for (const auto& [key, rule] : both.rules)
+		CHECK(rule.names == std::set<std::string>{"socket"});
+	CHECK(diff_rulesets(parse(inet), both) ==
+	      std::vector<std::string>{R"(+ socket [{"action":"SCMP_ACT_ALLOW","args":[{"index":0,"op":"SCMP_CMP_MASKED_EQ","value":4294967295,"valueTwo":1}]}])"});
+
+	// A profile that allows socket outright: so does the union, whichever
+	// comes first (its plain rule ORed with the argument rules).
+	std::string any = profile(R"({"names":["socket","read"],"action":"SCMP_ACT_ALLOW"})");
+	for (const std::string& text : {merged({inet, any, unix_}), merged({any, inet})}) {
+		RuleSet all = parse(text);
+		CHECK(std::any_of(all.rules.begin(), all.rules.end(), [](const auto& r) {
+			return r.second.unconditional() && r.second.allows() && r.second.names.count("socket");
+		}));
+	}
 }

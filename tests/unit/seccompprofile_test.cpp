@@ -46,10 +46,23 @@ TEST_CASE("argument conditions carry over, what the resource cannot say is refus
 	CHECK_THROWS_WITH(refused(R"({"defaultAction":"SCMP_ACT_ERRNO","archMap":[]})"), Contains("no field for archMap"));
 	CHECK_THROWS_WITH(refused(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","includes":{"caps":["CAP_SYS_ADMIN"]}}]})"),
 			  Contains("no field for includes"));
-	CHECK_THROWS_WITH(refused(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ERRNO","errnoRet":38}]})"),
+	CHECK_THROWS_WITH(refused(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ERRNO","errnoRet":-1}]})"),
 			  Contains("no field for errnoRet"));
 	CHECK_THROWS_WITH(refused(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","args":[{"index":0,"value":-1,"op":"SCMP_CMP_EQ"}]}]})"),
 			  Contains("not a non-negative integer"));
 	CHECK_THROWS_WITH(refused(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["x"],"action":"SCMP_ACT_ALLOW","args":[{"value":1}]}]})"),
 			  Contains("no index or op"));
+}
+
+TEST_CASE("argument rules and clone3's ENOSYS carry over as the CRD has them", "[seccompprofile]")
+{
+	auto rules = parse_ruleset(R"({"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+		{"names":["socket"],"action":"SCMP_ACT_ALLOW","args":[
+			{"index":0,"value":4294967295,"valueTwo":2,"op":"SCMP_CMP_MASKED_EQ"},
+			{"index":1,"value":15,"valueTwo":1,"op":"SCMP_CMP_MASKED_EQ"}]},
+		{"names":["clone3"],"action":"SCMP_ACT_ERRNO","errnoRet":38}]})", "p");
+	std::string yaml = render_seccompprofile(rules, "p");
+	CHECK_THAT(yaml, Contains("  - action: \"SCMP_ACT_ERRNO\"\n    errnoRet: \"38\"\n    names:\n    - \"clone3\"\n"));
+	CHECK_THAT(yaml, Contains("    args:\n    - index: 0\n      op: \"SCMP_CMP_MASKED_EQ\"\n      value: 4294967295\n      valueTwo: 2\n"
+				  "    - index: 1\n      op: \"SCMP_CMP_MASKED_EQ\"\n      value: 15\n      valueTwo: 1\n"));
 }
