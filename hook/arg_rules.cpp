@@ -52,11 +52,29 @@ std::string socket_type(uint64_t type)
 	return it != kTypes.end() ? it->second : "type " + std::to_string(type);
 }
 
-std::string hex(uint64_t v)
+std::string persona(uint64_t value)
 {
-	char buf[24];
-	std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+	static const std::map<uint64_t, const char*> kPersonas = {
+		{0, "PER_LINUX"}, {8, "PER_LINUX32"}, {0xffffffff, "the query (0xffffffff)"}};
+	auto it = kPersonas.find(value);
+	if (it != kPersonas.end())
+		return it->second;
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "persona 0x%llx", static_cast<unsigned long long>(value));
 	return buf;
+}
+
+std::string prctl_option(uint64_t option)
+{
+	static const std::map<uint64_t, const char*> kOptions = {
+		{1, "PR_SET_PDEATHSIG"},    {2, "PR_GET_PDEATHSIG"},        {3, "PR_GET_DUMPABLE"},
+		{4, "PR_SET_DUMPABLE"},     {7, "PR_GET_KEEPCAPS"},         {8, "PR_SET_KEEPCAPS"},
+		{15, "PR_SET_NAME"},        {16, "PR_GET_NAME"},            {21, "PR_GET_SECCOMP"},
+		{22, "PR_SET_SECCOMP"},     {23, "PR_CAPBSET_READ"},        {24, "PR_CAPBSET_DROP"},
+		{36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"}, {38, "PR_SET_NO_NEW_PRIVS"},
+		{39, "PR_GET_NO_NEW_PRIVS"}, {47, "PR_CAP_AMBIENT"}};
+	auto it = kOptions.find(option);
+	return it != kOptions.end() ? it->second : "option " + std::to_string(option);
 }
 
 // One rule's args for a kept value, and what it allows in words.
@@ -76,9 +94,9 @@ std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
 		return {json::array({masked(1, UNSHARE_NS_FLAGS, value)}),
 			value ? namespaces(value) : "nstype 0 (any namespace type)"};
 	case ARG_PERSONALITY:
-		return {json::array({masked(0, kInt, value)}), "persona " + hex(value)};
+		return {json::array({masked(0, kInt, value)}), persona(value)};
 	default:
-		return {json::array({masked(0, kInt, value)}), "option " + std::to_string(value)};
+		return {json::array({masked(0, kInt, value)}), prctl_option(value)};
 	}
 }
 

@@ -61,6 +61,24 @@ has_our_hook() {
 	[ "$output" = "$recorded" ]
 }
 
+@test "ctr run: argument rules (args:on) record through the wrapper, and runc under containerd enforces them" {
+	run ctr_run --rm --cap-add CAP_SYS_ADMIN --annotation "$ANNOTATION=of:args.json;args:on" -- c1 /bin/probe args
+	[ "$status" -eq 0 ]
+	recorded=$output
+	wait_for_profile args
+	jq -e '[.syscalls[] | select(.names == ["socket"]) | .args | length] == [2, 2]' "$PROFILES/args.json"
+	# containerd hands the profile to the runtime as it is.
+	run ctr_run --rm --cap-add CAP_SYS_ADMIN --seccomp --seccomp-profile "$PROFILES/args.json" -- c2 /bin/probe args
+	[ "$status" -eq 0 ]
+	[ "$output" = "$recorded" ]
+	for call in netlink newuts linux32; do
+		run ctr_run --rm --cap-add CAP_SYS_ADMIN --seccomp --seccomp-profile "$PROFILES/args.json" -- c3 /bin/probe argcall "$call"
+		[[ "$output" == *" Operation not permitted" ]] || { echo "$call: $output"; return 1; }
+		run ctr_run --rm --cap-add CAP_SYS_ADMIN -- c3 /bin/probe argcall "$call"
+		[[ "$output" == *" ok" ]] || { echo "unconfined $call: $output"; return 1; }
+	done
+}
+
 @test "ctr run: CRI annotations pick the key naming the container; a sandbox and an unannotated container are left alone" {
 	run ctr_run --rm --annotation io.kubernetes.cri.container-name=web \
 		--annotation "$ANNOTATION/web=of:web.json" --annotation "$ANNOTATION/db=of:db.json" -- c2 /bin/probe call getsid

@@ -35,6 +35,8 @@ TEST_CASE("kept values become one rule each, in the kernel's encoding", "[arg_ru
 	CHECK(r.described.at("setns") == std::vector<std::string>{"CLONE_NEWNET"});
 	CHECK(r.allowed.at("personality") == std::vector<json>{json::array({masked(0, 0xffffffff, 0xffffffff)})});
 	CHECK(r.allowed.at("prctl") == std::vector<json>{json::array({masked(0, 0xffffffff, 38)})});
+	CHECK(r.described.at("prctl") == std::vector<std::string>{"PR_SET_NO_NEW_PRIVS"});
+	CHECK(r.described.at("personality") == std::vector<std::string>{"the query (0xffffffff)"});
 	CHECK(r.enosys.empty());
 	CHECK(r.unrestricted.empty());
 }
