@@ -12,7 +12,7 @@ import sys
 CAPS = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE",
         "CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT"}
 ARCHES = {"amd64", "x86_64", "SCMP_ARCH_X86_64"}
-RESTRICTED = ["socket", "clone", "clone3", "unshare", "setns", "personality", "prctl"]
+RESTRICTED = ["socket", "clone", "clone3", "unshare", "setns", "personality", "prctl", "ioctl", "mmap", "mprotect"]
 OPS = {"SCMP_CMP_EQ": "==", "SCMP_CMP_NE": "!=", "SCMP_CMP_LT": "<", "SCMP_CMP_LE": "<=", "SCMP_CMP_GE": ">=",
        "SCMP_CMP_GT": ">"}
 

@@ -193,14 +193,14 @@ static __always_inline long regs_syscall_nr(struct pt_regs *regs)
 #endif
 }
 
-/* Argument 0 or 1 of the syscall a task is entering, by its ABI's
+/* Argument 0, 1 or 2 of the syscall a task is entering, by its ABI's
  * convention. */
 static __always_inline __u64 regs_syscall_arg(struct pt_regs *regs, __u32 abi, int i)
 {
 #if defined(__TARGET_ARCH_x86)
 	if (abi == ABI_COMPAT)
-		return i == 0 ? BPF_CORE_READ(regs, bx) : BPF_CORE_READ(regs, cx);
-	return i == 0 ? BPF_CORE_READ(regs, di) : BPF_CORE_READ(regs, si);
+		return i == 0 ? BPF_CORE_READ(regs, bx) : i == 1 ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, dx);
+	return i == 0 ? BPF_CORE_READ(regs, di) : i == 1 ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, dx);
 #elif defined(__TARGET_ARCH_arm64)
 	return BPF_CORE_READ(regs, regs[i]);
 #else
@@ -260,6 +260,19 @@ static __always_inline bool arg_value(struct pt_regs *regs, __u32 abi, __u32 whi
 	case ARG_SETNS:
 		*value = regs_syscall_arg(regs, abi, 1) & UNSHARE_NS_FLAGS;
 		return true;
+	case ARG_IOCTL: /* an unsigned int */
+		*value = regs_syscall_arg(regs, abi, 1) & 0xffffffffULL;
+		return true;
+	case ARG_MMAP:
+		/* i386's mmap takes its arguments behind a pointer (mmap2 is
+		 * the one libc uses) */
+		if (abi == ABI_COMPAT)
+			return false;
+		/* fall through */
+	case ARG_MPROTECT:
+	case ARG_PKEY_MPROTECT:
+		*value = regs_syscall_arg(regs, abi, 2) & PROT_WX;
+		return true;
 	default: /* personality, prctl: an int */
 		*value = a0 & 0xffffffffULL;
 		return true;
@@ -285,7 +298,7 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt
 	if (bpf_map_lookup_elem(&arg_values, &key))
 		return;
 	__u8 one = 1;
-	long err = slot->arg_values[rule] >= ARG_VALUES_PER_RULE
+	long err = slot->arg_values[rule] >= ARG_VALUES_PER_RULE || slot->arg_total >= ARG_VALUES_PER_RECORDING
 			   ? -E2BIG
 			   : bpf_map_update_elem(&arg_values, &key, &one, BPF_NOEXIST);
 	if (err == -EEXIST) /* another CPU kept it first */
@@ -295,6 +308,7 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt
 		return;
 	}
 	__sync_fetch_and_add(&slot->arg_values[rule], 1);
+	__sync_fetch_and_add(&slot->arg_total, 1);
 }
 
 /* The recording the task belongs to, if any: its slot and number. */

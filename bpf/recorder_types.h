@@ -51,9 +51,13 @@ enum arg_syscall {
 	ARG_SETNS = 3,       /* nstype & UNSHARE_NS_FLAGS */
 	ARG_PERSONALITY = 4, /* persona */
 	ARG_PRCTL = 5,       /* option */
-	ARG_RULE_COUNT = 6,
-	ARG_CLONE3 = 6,      /* recorded under ARG_CLONE */
-	ARG_SYSCALL_COUNT = 7,
+	ARG_IOCTL = 6,       /* request */
+	ARG_MMAP = 7,        /* prot & PROT_WX */
+	ARG_MPROTECT = 8,    /* prot & PROT_WX */
+	ARG_PKEY_MPROTECT = 9, /* prot & PROT_WX */
+	ARG_RULE_COUNT = 10,
+	ARG_CLONE3 = 10,     /* recorded under ARG_CLONE */
+	ARG_SYSCALL_COUNT = 11,
 };
 /* CLONE_NEWNS | CLONE_NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET */
 #define CLONE_NS_FLAGS 0x7e020000ULL
@@ -61,12 +65,18 @@ enum arg_syscall {
  * same bit is part of the exit signal) */
 #define UNSHARE_NS_FLAGS (CLONE_NS_FLAGS | 0x80ULL)
 #define SOCK_TYPE_MASK 0xfULL
-/* Distinct values kept per recording and rule; past that, the rule is
- * dropped (the syscall allowed whatever its arguments) rather than the
- * profile made wrong. The map has room for every recording's share, plus a
- * margin for inserts that race past the count on other CPUs. */
+/* PROT_WRITE | PROT_EXEC: whether memory is mapped writable, executable or
+ * both (what W^X policies decide); PROT_READ and the rest vary for no
+ * security reason. */
+#define PROT_WX 0x6ULL
+/* Distinct values kept per recording: per rule, and in all. Past either,
+ * the rule is dropped (its syscall allowed whatever its arguments) rather
+ * than the profile made wrong. The map has room for every recording's
+ * share, plus a margin for inserts that race past the counts on other
+ * CPUs. */
 #define ARG_VALUES_PER_RULE 32
-#define MAX_ARG_VALUES (MAX_RECORDINGS * ARG_RULE_COUNT * (ARG_VALUES_PER_RULE + 8))
+#define ARG_VALUES_PER_RECORDING 128
+#define MAX_ARG_VALUES (MAX_RECORDINGS * (ARG_VALUES_PER_RECORDING + 16))
 
 struct arg_key {
 	__u32 slot;
@@ -92,6 +102,7 @@ struct slot {
 	__u64 untracked; /* descendants past MAX_MEMBERS_PER_RECORDING */
 	__u32 arg_rules;    /* keep argument values (enum arg_syscall) */
 	__u32 arg_overflow; /* bit per rule: values dropped, allow it whatever its arguments */
+	__u32 arg_total;    /* distinct values kept, in all */
 	__u32 arg_values[ARG_RULE_COUNT]; /* distinct values kept, per rule */
 };
 

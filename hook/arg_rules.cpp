@@ -7,8 +7,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<const char*, ARG_SYSCALL_COUNT> kNames = {"socket",      "clone", "unshare", "setns",
-							       "personality", "prctl", "clone3"};
+constexpr std::array<const char*, ARG_SYSCALL_COUNT> kNames = {
+	"socket", "clone", "unshare", "setns", "personality", "prctl", "ioctl", "mmap", "mprotect", "pkey_mprotect", "clone3"};
 constexpr uint64_t kInt = 0xffffffff;
 
 // (arg & mask) == value. Ints are compared on their low 32 bits, which is all
@@ -50,6 +50,33 @@ std::string socket_type(uint64_t type)
 							       {10, "SOCK_PACKET"}};
 	auto it = kTypes.find(type);
 	return it != kTypes.end() ? it->second : "type " + std::to_string(type);
+}
+
+std::string ioctl_request(uint64_t request)
+{
+	static const std::map<uint64_t, const char*> kRequests = {
+		{0x5401, "TCGETS"},     {0x5402, "TCSETS"},     {0x5403, "TCSETSW"},    {0x5404, "TCSETSF"},
+		{0x540e, "TIOCSCTTY"},  {0x540f, "TIOCGPGRP"},  {0x5410, "TIOCSPGRP"},  {0x5412, "TIOCSTI"},
+		{0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"}, {0x541b, "FIONREAD"},   {0x5421, "FIONBIO"},
+		{0x5450, "FIONCLEX"},   {0x5451, "FIOCLEX"},    {0x5452, "FIOASYNC"},   {0x80045430, "TIOCGPTN"},
+		{0x40045431, "TIOCSPTLCK"}};
+	auto it = kRequests.find(request);
+	if (it != kRequests.end())
+		return it->second;
+	char buf[32];
+	std::snprintf(buf, sizeof(buf), "request 0x%llx", static_cast<unsigned long long>(request));
+	return buf;
+}
+
+// What a PROT_WX value allows of a mapping.
+std::string protection(uint64_t prot)
+{
+	switch (prot) {
+	case 0: return "neither writable nor executable";
+	case 2: return "writable, not executable";
+	case 4: return "executable, not writable";
+	default: return "writable and executable";
+	}
 }
 
 std::string persona(uint64_t value)
@@ -95,8 +122,12 @@ std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
 			value ? namespaces(value) : "nstype 0 (any namespace type)"};
 	case ARG_PERSONALITY:
 		return {json::array({masked(0, kInt, value)}), persona(value)};
-	default:
+	case ARG_PRCTL:
 		return {json::array({masked(0, kInt, value)}), prctl_option(value)};
+	case ARG_IOCTL:
+		return {json::array({masked(1, kInt, value)}), ioctl_request(value)};
+	default: // mmap, mprotect, pkey_mprotect
+		return {json::array({masked(2, PROT_WX, value)}), protection(value)};
 	}
 }
 

@@ -12,7 +12,7 @@ teardown() { teardown_recorder; }
 # profile can.
 CAPS=(--cap-add SYS_ADMIN --cap-add NET_RAW)
 # Values the probe's "args" run does not use (probe.c).
-OTHER_VALUES=(netlink raw linux32 newuts unshare-uts timerslack)
+OTHER_VALUES=(netlink raw linux32 newuts unshare-uts timerslack fionread wx mprotect-x)
 
 # record_args NAME [ANNOTATION OPTIONS]: probe args, unconfined, into NAME.json.
 record_args() {
@@ -25,7 +25,7 @@ rules_of() {
 	jq -c --arg n "$2" '[.syscalls[] | select(.names | index($n)) | {action, args: [.args[]? | [.index, .value, .valueTwo, .op]], errnoRet}]' "$PROFILES/$1.json"
 }
 
-@test "--arg-rules: the program runs the same, and other socket families, personas, namespaces and prctl options get EPERM" {
+@test "--arg-rules: the program runs the same; other socket families, personas, namespaces, prctl options, ioctls and W^X breaks get EPERM" {
 	install_hook '["--arg-rules", "--seccompprofile"]'
 	run record_args args
 	[ "$status" -eq 0 ]
@@ -62,11 +62,13 @@ rules_of() {
 		[ "$status" -eq 0 ]
 		[[ "$output" == *" Operation not permitted" ]] || { echo "under the profile, $call: $output"; return 1; }
 	done
-	grep -q "by argument rules (clone clone3 personality prctl socket unshare)" "$HOOK_LOG"
+	grep -q "by argument rules (clone clone3 ioctl mmap mprotect personality prctl socket unshare)" "$HOOK_LOG"
 	# The Security Profiles Operator's resource carries them.
 	"$BATS_TEST_DIRNAME/validate.py" seccompprofile "$PROFILES/args.seccompprofile.yaml"
 	grep -q 'errnoRet: "38"' "$PROFILES/args.seccompprofile.yaml"
-	[ "$(grep -c 'op: "SCMP_CMP_MASKED_EQ"' "$PROFILES/args.seccompprofile.yaml")" = "$(jq '[.syscalls[].args[]?] | length' "$PROFILES/args.json")" ]
+	# (one rule per distinct condition, naming every syscall it applies to)
+	[ "$(grep -c 'op: "SCMP_CMP_MASKED_EQ"' "$PROFILES/args.seccompprofile.yaml")" = \
+		"$(jq '[.syscalls[] | select(.args | length > 0) | .args] | unique | map(length) | add' "$PROFILES/args.json")" ]
 }
 
 @test "without --arg-rules the profile is names only" {

@@ -19,12 +19,15 @@
  *   probe args     calls that argument rules restrict, with the values a
  *                  plain program uses: AF_INET stream and AF_UNIX datagram
  *                  sockets, personality query, unshare(CLONE_FILES),
- *                  prctl(PR_GET_DUMPABLE), a thread and a forked child
+ *                  prctl(PR_GET_DUMPABLE), ioctl(FIONBIO) on a socket,
+ *                  a thread and a forked child
  *   probe argcall NAME   one of those calls with another value: netlink
  *                  (AF_NETLINK socket), raw (AF_INET SOCK_RAW), linux32
  *                  (personality PER_LINUX32), newuts (clone CLONE_NEWUTS),
  *                  unshare-uts (unshare CLONE_NEWUTS), timerslack
- *                  (prctl PR_GET_TIMERSLACK)
+ *                  (prctl PR_GET_TIMERSLACK), fionread (ioctl FIONREAD on a
+ *                  socket), wx (mmap writable and executable), mprotect-x
+ *                  (mprotect of a writable page to executable)
  *
  * Output is the same on every run, so a run under the recorded profile can be
  * compared with the recorded one. */
@@ -37,6 +40,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -220,6 +225,16 @@ static long clone_child(unsigned long flags)
 	return pid;
 }
 
+/* An ioctl that takes an int on a fresh socket. */
+static long socket_ioctl(unsigned long request)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0), n = 1;
+	long rc = fd < 0 ? -1 : ioctl(fd, request, &n);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 static int args(void)
 {
 	open_socket("socket AF_INET SOCK_STREAM", AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -227,6 +242,7 @@ static int args(void)
 	report("main", "personality query", personality(0xffffffff));
 	report("main", "unshare CLONE_FILES", unshare(CLONE_FILES));
 	report("main", "prctl PR_GET_DUMPABLE", prctl(PR_GET_DUMPABLE));
+	report("main", "ioctl FIONBIO", socket_ioctl(FIONBIO));
 	pthread_t t;
 	if (pthread_create(&t, NULL, thread_main, NULL) != 0 || pthread_join(t, NULL) != 0)
 		return 1;
@@ -256,6 +272,20 @@ static int argcall(const char *name)
 	}
 	if (!strcmp(name, "timerslack")) {
 		report("main", "prctl PR_GET_TIMERSLACK", prctl(PR_GET_TIMERSLACK));
+		return 0;
+	}
+	if (!strcmp(name, "fionread")) {
+		report("main", "ioctl FIONREAD", socket_ioctl(FIONREAD));
+		return 0;
+	}
+	if (!strcmp(name, "wx")) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		report("main", "mmap PROT_WRITE|PROT_EXEC", p == MAP_FAILED ? -1 : 0);
+		return 0;
+	}
+	if (!strcmp(name, "mprotect-x")) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		report("main", "mprotect PROT_EXEC", p == MAP_FAILED ? -1 : mprotect(p, 4096, PROT_READ | PROT_EXEC));
 		return 0;
 	}
 	fprintf(stderr, "probe: no argcall %s\n", name);

@@ -64,14 +64,14 @@ in_debian() {
 	done
 }
 
-@test "their profile refuses what they never did: a packet socket, a new namespace, another persona" {
+@test "their profile refuses what they never did: a raw socket, a new namespace, another persona, W^X, another ioctl" {
 	run in_debian --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:web.json;args:on" -- \
 		/usr/bin/python3 /workload/workload.py
 	[ "$status" -eq 0 ]
 	wait_for_profile web
 	# Each call works unconfined (as root, with the runtime's capabilities).
 	local check='
-import ctypes, errno, socket, sys
+import ctypes, errno, mmap, socket, termios
 libc = ctypes.CDLL(None, use_errno=True)
 def call(name, rc):
     print(name, "ok" if rc >= 0 else errno.errorcode[ctypes.get_errno()])
@@ -82,15 +82,26 @@ except OSError as e:
     print("raw socket", errno.errorcode[e.errno])
 call("unshare CLONE_NEWUTS", libc.unshare(0x04000000))
 call("personality PER_LINUX32", libc.personality(0x0008))
+try:
+    mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC).close()
+    print("mmap PROT_WRITE|PROT_EXEC ok")
+except OSError as e:
+    print("mmap PROT_WRITE|PROT_EXEC", errno.errorcode[e.errno])
+with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+    call("ioctl FIONREAD", libc.ioctl(s.fileno(), termios.FIONREAD, ctypes.byref(ctypes.c_int())))
 '
 	run in_debian --rm --security-opt seccomp=unconfined --cap-add NET_RAW,SYS_ADMIN -- /usr/bin/python3 -c "$check"
 	[ "$status" -eq 0 ]
 	[ "$output" = "raw socket ok
 unshare CLONE_NEWUTS ok
-personality PER_LINUX32 ok" ]
+personality PER_LINUX32 ok
+mmap PROT_WRITE|PROT_EXEC ok
+ioctl FIONREAD ok" ]
 	run in_debian --rm --security-opt "seccomp=$PROFILES/web.json" --cap-add NET_RAW,SYS_ADMIN -- /usr/bin/python3 -c "$check"
 	[ "$status" -eq 0 ]
 	[ "$output" = "raw socket EPERM
 unshare CLONE_NEWUTS EPERM
-personality PER_LINUX32 EPERM" ]
+personality PER_LINUX32 EPERM
+mmap PROT_WRITE|PROT_EXEC EPERM
+ioctl FIONREAD EPERM" ]
 }

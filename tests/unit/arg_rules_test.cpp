@@ -41,6 +41,24 @@ TEST_CASE("kept values become one rule each, in the kernel's encoding", "[arg_ru
 	CHECK(r.unrestricted.empty());
 }
 
+TEST_CASE("ioctl keeps its request; mmap, mprotect and pkey_mprotect whether memory is writable or executable",
+	  "[arg_rules]")
+{
+	RecordedArgs args;
+	args.values[ARG_IOCTL] = {0x5401, 0x5412};
+	args.values[ARG_MMAP] = {0, 2, 4};
+	args.values[ARG_MPROTECT] = {0, 2};
+	args.values[ARG_PKEY_MPROTECT] = {6};
+	ArgRules r = make_arg_rules(args, {"ioctl", "mmap", "mprotect", "pkey_mprotect"});
+	CHECK(r.allowed.at("ioctl") == std::vector<json>{json::array({masked(1, 0xffffffff, 0x5401)}),
+							  json::array({masked(1, 0xffffffff, 0x5412)})});
+	CHECK(r.described.at("ioctl") == std::vector<std::string>{"TCGETS", "TIOCSTI"});
+	CHECK(r.allowed.at("mmap").size() == 3);
+	CHECK(r.allowed.at("mmap")[2] == json::array({masked(2, PROT_WX, 4)}));
+	CHECK(r.described.at("mprotect") == std::vector<std::string>{"neither writable nor executable", "writable, not executable"});
+	CHECK(r.described.at("pkey_mprotect") == std::vector<std::string>{"writable and executable"});
+}
+
 TEST_CASE("clone3 is answered ENOSYS and its flags are allowed to clone", "[arg_rules]")
 {
 	RecordedArgs args;
