@@ -33,76 +33,39 @@ std::string namespaces(uint64_t flags)
 	return out.empty() ? "no new namespace" : out;
 }
 
-std::string socket_family(uint64_t family)
-{
-	static const std::map<uint64_t, const char*> kFamilies = {
-		{1, "AF_UNIX"},     {2, "AF_INET"},   {4, "AF_IPX"},   {5, "AF_APPLETALK"}, {9, "AF_X25"},
-		{10, "AF_INET6"},   {16, "AF_NETLINK"}, {17, "AF_PACKET"}, {29, "AF_CAN"},    {31, "AF_BLUETOOTH"},
-		{38, "AF_ALG"},     {40, "AF_VSOCK"}, {44, "AF_XDP"}};
-	auto it = kFamilies.find(family);
-	return it != kFamilies.end() ? it->second : "family " + std::to_string(family);
-}
+using Names = std::map<uint64_t, const char*>;
 
-std::string socket_type(uint64_t type)
+// The constant's name for a value, or `what` and the value in hex.
+std::string name_of(const Names& names, uint64_t value, const char* what)
 {
-	static const std::map<uint64_t, const char*> kTypes = {{1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"},     {3, "SOCK_RAW"},
-							       {4, "SOCK_RDM"},    {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"},
-							       {10, "SOCK_PACKET"}};
-	auto it = kTypes.find(type);
-	return it != kTypes.end() ? it->second : "type " + std::to_string(type);
-}
-
-std::string ioctl_request(uint64_t request)
-{
-	static const std::map<uint64_t, const char*> kRequests = {
-		{0x5401, "TCGETS"},     {0x5402, "TCSETS"},     {0x5403, "TCSETSW"},    {0x5404, "TCSETSF"},
-		{0x540e, "TIOCSCTTY"},  {0x540f, "TIOCGPGRP"},  {0x5410, "TIOCSPGRP"},  {0x5412, "TIOCSTI"},
-		{0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"}, {0x541b, "FIONREAD"},   {0x5421, "FIONBIO"},
-		{0x5450, "FIONCLEX"},   {0x5451, "FIOCLEX"},    {0x5452, "FIOASYNC"},   {0x80045430, "TIOCGPTN"},
-		{0x40045431, "TIOCSPTLCK"}};
-	auto it = kRequests.find(request);
-	if (it != kRequests.end())
+	if (auto it = names.find(value); it != names.end())
 		return it->second;
-	char buf[32];
-	std::snprintf(buf, sizeof(buf), "request 0x%llx", static_cast<unsigned long long>(request));
+	char buf[48];
+	std::snprintf(buf, sizeof(buf), "%s 0x%llx", what, static_cast<unsigned long long>(value));
 	return buf;
 }
 
+const Names kFamilies = {{1, "AF_UNIX"},     {2, "AF_INET"},     {4, "AF_IPX"},     {5, "AF_APPLETALK"},
+			 {9, "AF_X25"},      {10, "AF_INET6"},   {16, "AF_NETLINK"}, {17, "AF_PACKET"},
+			 {29, "AF_CAN"},     {31, "AF_BLUETOOTH"}, {38, "AF_ALG"},   {40, "AF_VSOCK"},
+			 {44, "AF_XDP"}};
+const Names kSocketTypes = {{1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"}, {3, "SOCK_RAW"},   {4, "SOCK_RDM"},
+			    {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"}, {10, "SOCK_PACKET"}};
+const Names kIoctls = {{0x5401, "TCGETS"},     {0x5402, "TCSETS"},     {0x5403, "TCSETSW"},    {0x5404, "TCSETSF"},
+		       {0x540e, "TIOCSCTTY"},  {0x540f, "TIOCGPGRP"},  {0x5410, "TIOCSPGRP"},  {0x5412, "TIOCSTI"},
+		       {0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"}, {0x541b, "FIONREAD"},   {0x5421, "FIONBIO"},
+		       {0x5450, "FIONCLEX"},   {0x5451, "FIOCLEX"},    {0x5452, "FIOASYNC"},   {0x80045430, "TIOCGPTN"},
+		       {0x40045431, "TIOCSPTLCK"}};
+const Names kPersonas = {{0, "PER_LINUX"}, {8, "PER_LINUX32"}, {0xffffffff, "the query (0xffffffff)"}};
+const Names kPrctlOptions = {
+	{1, "PR_SET_PDEATHSIG"}, {2, "PR_GET_PDEATHSIG"},  {3, "PR_GET_DUMPABLE"},   {4, "PR_SET_DUMPABLE"},
+	{7, "PR_GET_KEEPCAPS"},  {8, "PR_SET_KEEPCAPS"},   {15, "PR_SET_NAME"},      {16, "PR_GET_NAME"},
+	{21, "PR_GET_SECCOMP"},  {22, "PR_SET_SECCOMP"},   {23, "PR_CAPBSET_READ"},  {24, "PR_CAPBSET_DROP"},
+	{36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"}, {38, "PR_SET_NO_NEW_PRIVS"},
+	{39, "PR_GET_NO_NEW_PRIVS"}, {47, "PR_CAP_AMBIENT"}};
 // What a PROT_WX value allows of a mapping.
-std::string protection(uint64_t prot)
-{
-	switch (prot) {
-	case 0: return "neither writable nor executable";
-	case 2: return "writable, not executable";
-	case 4: return "executable, not writable";
-	default: return "writable and executable";
-	}
-}
-
-std::string persona(uint64_t value)
-{
-	static const std::map<uint64_t, const char*> kPersonas = {
-		{0, "PER_LINUX"}, {8, "PER_LINUX32"}, {0xffffffff, "the query (0xffffffff)"}};
-	auto it = kPersonas.find(value);
-	if (it != kPersonas.end())
-		return it->second;
-	char buf[32];
-	std::snprintf(buf, sizeof(buf), "persona 0x%llx", static_cast<unsigned long long>(value));
-	return buf;
-}
-
-std::string prctl_option(uint64_t option)
-{
-	static const std::map<uint64_t, const char*> kOptions = {
-		{1, "PR_SET_PDEATHSIG"},    {2, "PR_GET_PDEATHSIG"},        {3, "PR_GET_DUMPABLE"},
-		{4, "PR_SET_DUMPABLE"},     {7, "PR_GET_KEEPCAPS"},         {8, "PR_SET_KEEPCAPS"},
-		{15, "PR_SET_NAME"},        {16, "PR_GET_NAME"},            {21, "PR_GET_SECCOMP"},
-		{22, "PR_SET_SECCOMP"},     {23, "PR_CAPBSET_READ"},        {24, "PR_CAPBSET_DROP"},
-		{36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"}, {38, "PR_SET_NO_NEW_PRIVS"},
-		{39, "PR_GET_NO_NEW_PRIVS"}, {47, "PR_CAP_AMBIENT"}};
-	auto it = kOptions.find(option);
-	return it != kOptions.end() ? it->second : "option " + std::to_string(option);
-}
+const Names kProtections = {{0, "neither writable nor executable"}, {2, "writable, not executable"},
+			    {4, "executable, not writable"},        {6, "writable and executable"}};
 
 // One rule's args for a kept value, and what it allows in words.
 std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
@@ -111,7 +74,7 @@ std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
 	case ARG_SOCKET: {
 		uint64_t family = value >> 8, type = value & SOCK_TYPE_MASK;
 		return {json::array({masked(0, kInt, family), masked(1, SOCK_TYPE_MASK, type)}),
-			socket_family(family) + " " + socket_type(type)};
+			name_of(kFamilies, family, "family") + " " + name_of(kSocketTypes, type, "type")};
 	}
 	case ARG_CLONE:
 		return {json::array({masked(0, CLONE_NS_FLAGS, value)}), namespaces(value)};
@@ -121,13 +84,13 @@ std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
 		return {json::array({masked(1, UNSHARE_NS_FLAGS, value)}),
 			value ? namespaces(value) : "nstype 0 (any namespace type)"};
 	case ARG_PERSONALITY:
-		return {json::array({masked(0, kInt, value)}), persona(value)};
+		return {json::array({masked(0, kInt, value)}), name_of(kPersonas, value, "persona")};
 	case ARG_PRCTL:
-		return {json::array({masked(0, kInt, value)}), prctl_option(value)};
+		return {json::array({masked(0, kInt, value)}), name_of(kPrctlOptions, value, "option")};
 	case ARG_IOCTL:
-		return {json::array({masked(1, kInt, value)}), ioctl_request(value)};
+		return {json::array({masked(1, kInt, value)}), name_of(kIoctls, value, "request")};
 	default: // mmap, mprotect, pkey_mprotect
-		return {json::array({masked(2, PROT_WX, value)}), protection(value)};
+		return {json::array({masked(2, PROT_WX, value)}), name_of(kProtections, value, "prot")};
 	}
 }
 

@@ -21,13 +21,8 @@ teardown() {
 # ctr_run [ctr run options...] -- ID COMMAND...: a container of the test's
 # rootfs through the wrapper, its runc state under the test's tree.
 ctr_run() {
-	local opts=()
-	while [ "$1" != -- ]; do
-		opts+=("$1")
-		shift
-	done
-	shift
-	ctr_ run --runc-binary "$WRAPPER_BINARY" --runc-root "$CTD/runc" "${opts[@]}" --rootfs "$ROOTFS" "$@"
+	split_options "$@"
+	ctr_ run --runc-binary "$WRAPPER_BINARY" --runc-root "$CTD/runc" "${OPTS[@]}" --rootfs "$ROOTFS" "${REST[@]}"
 }
 
 # The bundle containerd made for a ctr container.

@@ -79,18 +79,25 @@ podman_() {
 		--cgroup-manager cgroupfs --events-backend none "${hooks[@]}" "$@"
 }
 
-# run_container [podman run options...] -- COMMAND [ARGS...]
-# (--rootfs takes the first argument after the options as the rootfs.)
-run_container() {
-	local opts=()
+# split_options OPTIONS... -- REST...: OPTS holds what comes before the
+# "--", REST what comes after.
+split_options() {
+	OPTS=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		opts+=("$1")
+		OPTS+=("$1")
 		shift
 	done
 	shift
+	REST=("$@")
+}
+
+# run_container [podman run options...] -- COMMAND [ARGS...]
+# (--rootfs takes the first argument after the options as the rootfs.)
+run_container() {
+	split_options "$@"
 	podman_ run --runtime "$RUNTIME" --network none \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		"${opts[@]}" --rootfs "$ROOTFS" "$@"
+		"${OPTS[@]}" --rootfs "$ROOTFS" "${REST[@]}"
 }
 
 # record NAME COMMAND [ARGS...]: runs the command in a container annotated to
