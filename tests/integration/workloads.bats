@@ -114,9 +114,12 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	for name in quiet visited alone; do wait_for_profile "$name"; done
 	assert_has_syscall visited getpgid
 	# What runc exec's Go start-up makes before its first prctl (measured:
-	# these came with one exec before entrants were gated).
+	# these came with one exec before entrants were gated). Not sched_yield,
+	# which came too: Go's scheduler yields on any of its threads at any
+	# time, after the prctl as well, where it is runc's recorded work (it
+	# showed up so in one CI run of this test, in the exec'd process only).
 	for name in clone3 epoll_create1 getrlimit gettid keyctl madvise mmap munmap pread64 readlinkat rt_sigaction \
-		rt_sigprocmask sched_getaffinity sched_yield seccomp setsid sigaltstack statfs; do
+		rt_sigprocmask sched_getaffinity seccomp setsid sigaltstack statfs; do
 		if profile_names visited | grep -qx "$name" && ! { profile_names quiet; profile_names alone; } | grep -qx "$name"; then
 			echo "$name: runc exec's set-up, recorded" >&2
 			return 1
