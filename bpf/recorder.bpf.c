@@ -45,6 +45,14 @@ struct {
 	__type(value, __u32);
 } pidns SEC(".maps");
 
+/* One entry: what user space sets for all recordings (struct settings). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct settings);
+} settings SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_RECORDINGS);
@@ -127,7 +135,7 @@ struct {
 static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
 {
 #if defined(__TARGET_ARCH_x86)
-	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
+	if (task->thread_info.status & TS_COMPAT)
 		return ABI_COMPAT;
 	if (*nr & X32_SYSCALL_BIT) {
 		if (!x32_dispatched)
@@ -136,10 +144,20 @@ static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
 		return ABI_X32;
 	}
 #elif defined(__TARGET_ARCH_arm64)
-	if (BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_32BIT))
+	if (task->thread_info.flags & (1UL << TIF_32BIT))
 		return ABI_COMPAT;
 #endif
 	return ABI_NATIVE;
+}
+
+/* Whether the host's PID namespace is recorded (--pid=host). Its tasks
+ * (PID namespace level 0) are all the others only while it is: for them,
+ * this is all the programs cost. */
+static __always_inline bool host_recorded(void)
+{
+	__u32 zero = 0;
+	struct settings *set = bpf_map_lookup_elem(&settings, &zero);
+	return set && set->host_recordings;
 }
 
 /* The recorded PID namespace among the task's, from its own outwards: a
@@ -147,8 +165,11 @@ static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
  * the container's. 0 if none. */
 static __always_inline __u32 recorded_pidns(struct task_struct *task)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid *pid = task->thread_pid;
+	unsigned int level = pid->level;
+
+	if (level == 0 && !host_recorded())
+		return 0;
 
 	for (int i = 0; i < MAX_PIDNS_LEVEL; i++) {
 		struct upid upid;
@@ -172,11 +193,11 @@ static __always_inline int find_slot(struct task_struct *task)
 
 	if (!key.pidns)
 		return -1;
-	key.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	key.mntns = task->nsproxy->mnt_ns->ns.inum;
 	__u32 *slot = bpf_map_lookup_elem(&targets, &key);
 	if (slot)
 		return *slot;
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 tgid = task->tgid;
 	struct member *m = bpf_map_lookup_elem(&members, &tgid);
 	return m ? m->slot : -1;
 }
@@ -185,9 +206,9 @@ static __always_inline int find_slot(struct task_struct *task)
 static __always_inline long regs_syscall_nr(struct pt_regs *regs)
 {
 #if defined(__TARGET_ARCH_x86)
-	return BPF_CORE_READ(regs, orig_ax);
+	return regs->orig_ax;
 #elif defined(__TARGET_ARCH_arm64)
-	return BPF_CORE_READ(regs, syscallno);
+	return regs->syscallno;
 #else
 	return -1;
 #endif
@@ -199,10 +220,10 @@ static __always_inline __u64 regs_syscall_arg(struct pt_regs *regs, __u32 abi, i
 {
 #if defined(__TARGET_ARCH_x86)
 	if (abi == ABI_COMPAT)
-		return i == 0 ? BPF_CORE_READ(regs, bx) : i == 1 ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, dx);
-	return i == 0 ? BPF_CORE_READ(regs, di) : i == 1 ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, dx);
+		return i == 0 ? regs->bx : i == 1 ? regs->cx : regs->dx;
+	return i == 0 ? regs->di : i == 1 ? regs->si : regs->dx;
 #elif defined(__TARGET_ARCH_arm64)
-	return BPF_CORE_READ(regs, regs[i]);
+	return regs->regs[i];
 #else
 	return 0;
 #endif
@@ -341,7 +362,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		slot->started = 1;
 	}
 	if (slot->gated) { /* only while an entrant is being set up */
-		__u32 tgid = BPF_CORE_READ(task, tgid);
+		__u32 tgid = task->tgid;
 		struct member *m = bpf_map_lookup_elem(&members, &tgid);
 		/* Not PR_SET_NAME: runc's C stage names each process before its Go
 		 * start-up, which is the runtime's, not the container's. */
@@ -374,6 +395,9 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (task->thread_pid->level == 0 && !host_recorded())
+		return 0;
 	struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, 0);
 
 	if (!w)
@@ -403,8 +427,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
-	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 ptgid = parent->tgid;
+	__u32 ctgid = child->tgid;
 
 	if (ptgid == ctgid) /* a new thread: its process is tracked already */
 		return 0;
@@ -421,7 +445,7 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		struct target_key key = {.pidns = recorded_pidns(child)};
 		if (!key.pidns)
 			return 0;
-		key.mntns = BPF_CORE_READ(child, nsproxy, mnt_ns, ns.inum);
+		key.mntns = child->nsproxy->mnt_ns->ns.inum;
 		__u32 *target = bpf_map_lookup_elem(&targets, &key);
 		if (!target)
 			return 0;
@@ -463,12 +487,12 @@ int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task)
 {
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 tgid = task->tgid;
 
 	/* Killed by SIGSYS (a filter's kill action, or its trap unhandled): the
 	 * syscall it died at is still in its registers. Rare, so looked up in
 	 * full. */
-	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR) {
+	if ((task->exit_code & 0x7f) == SIGSYS_NR) {
 		__u32 slot_nr;
 		struct slot *slot = task_slot(task, &slot_nr);
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
@@ -479,7 +503,7 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 				set_bit(&killed, slot_nr, abi, nr);
 		}
 	}
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+	if (task->signal->live.counter != 0)
 		return 0; /* not the last thread */
 	struct member *m = bpf_map_lookup_elem(&members, &tgid);
 	if (!m)

@@ -28,6 +28,14 @@ enum recorder_abi {
 #define MAX_MEMBERS_PER_RECORDING 1024
 #define MAX_MEMBERS (MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 64))
 
+/* The inode of the host's PID namespace (the kernel's PROC_PID_INIT_INO). */
+#define HOST_PIDNS_INO 0xeffffffcU
+
+/* Set by user space for every recording. */
+struct settings {
+	__u32 host_recordings; /* recordings whose PID namespace is the host's */
+};
+
 /* A task belongs to a recording if one of its PID namespaces (its own or one
  * it is nested in) and its mount namespace are the container's, or if it
  * descends from the container's init (then its mount namespace may be its

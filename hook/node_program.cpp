@@ -35,7 +35,7 @@ constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
-constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed", "arg_values"};
+constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed", "arg_values", "settings"};
 // NodeProgram::Bitmap's maps, in its order.
 constexpr std::array kBitmapMaps = {"seen", "denied", "killed"};
 // Every recording's processes fit at once: none can take another's room.
@@ -287,6 +287,7 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 	members_ = get_pinned(dir_ + "/members");
 	slots_ = get_pinned(dir_ + "/slots");
 	args_ = get_pinned(dir_ + "/arg_values");
+	settings_ = get_pinned(dir_ + "/settings");
 	for (size_t i = 0; i < bitmaps_.size(); ++i)
 		bitmaps_[i] = get_pinned(dir_ + "/" + kBitmapMaps[i]);
 }
@@ -392,6 +393,8 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 		++count;
 		check(bpf_map_update_elem(pidns_.get(), &target.pidns, &count, BPF_ANY),
 		      "add PID namespace to BPF filter");
+		if (target.pidns == HOST_PIDNS_INO)
+			count_host_recording(+1);
 		struct member init = {nr, 0};
 		check(bpf_map_update_elem(members_.get(), &s.init_tgid, &init, BPF_ANY),
 		      "add container init to BPF members");
@@ -401,6 +404,18 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 		throw;
 	}
 	return nr;
+}
+
+void NodeProgram::count_host_recording(int delta)
+{
+	uint32_t zero = 0;
+	struct settings set = {};
+	bpf_map_lookup_elem(settings_.get(), &zero, &set);
+	if (delta < 0 && set.host_recordings == 0)
+		return;
+	set.host_recordings += delta;
+	if (bpf_map_update_elem(settings_.get(), &zero, &set, BPF_ANY) < 0)
+		logging::warn(std::string("update BPF recorder settings: ") + std::strerror(errno));
 }
 
 void NodeProgram::free_slot(uint32_t nr)
@@ -414,6 +429,8 @@ void NodeProgram::free_slot(uint32_t nr)
 	if (added)
 		bpf_map_delete_elem(targets_.get(), &key);
 	uint32_t count = 0;
+	if (added && s.pidns == HOST_PIDNS_INO)
+		count_host_recording(-1);
 	if (added && bpf_map_lookup_elem(pidns_.get(), &s.pidns, &count) == 0) {
 		if (count <= 1)
 			bpf_map_delete_elem(pidns_.get(), &s.pidns);
@@ -472,6 +489,7 @@ void NodeProgram::unload_if_idle()
 	members_.reset();
 	slots_.reset();
 	args_.reset();
+	settings_.reset();
 	for (UniqueFd& map : bitmaps_)
 		map.reset();
 	remove_pins(dir_);

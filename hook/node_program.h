@@ -69,8 +69,11 @@ private:
 	// The sys_exit program attached exactly while an in-use slot watches.
 	void update_exit_program();
 	std::vector<struct arg_key> arg_keys_of(uint32_t nr) const;
+	// Recordings of the host's PID namespace (--pid=host): tasks of it
+	// alone are looked up only while there are some.
+	void count_host_recording(int delta);
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, members_, slots_, args_;
+	UniqueFd pidns_, targets_, members_, slots_, args_, settings_;
 	std::array<UniqueFd, 3> bitmaps_; // by Bitmap
 };
