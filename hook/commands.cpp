@@ -4,12 +4,20 @@
 #include <getopt.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include <bit>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
 #include "error.h"
+#include "node_program.h"
+#include "recording_info.h"
 #include "profile_dir.h"
 #include "ruleset.h"
 #include "seccompprofile.h"
@@ -114,5 +122,156 @@ int diff_command(int argc, char** argv)
 			out += line + "\n";
 		write_output("", out);
 		return lines.empty() ? 0 : 1;
+	});
+}
+
+namespace {
+
+// A recording on the node, as status shows it.
+struct Running {
+	NodeProgram::InUse used;
+	std::optional<RecordingInfo> info; // none: its tracing child has not written it (yet)
+	size_t syscalls;
+};
+
+std::vector<Running> running(const NodeProgram& program)
+{
+	std::vector<Running> out;
+	for (const NodeProgram::InUse& used : program.slots_in_use()) {
+		struct seen_bitmap seen = program.read_bitmap(NodeProgram::Bitmap::kSeen, used.nr);
+		size_t count = 0;
+		for (uint64_t word : seen.words)
+			count += static_cast<size_t>(std::popcount(word));
+		out.push_back({used, load_recording_info(used.nr), count});
+	}
+	return out;
+}
+
+std::string container_of(const Running& r)
+{
+	return r.info ? r.info->container_id : "?";
+}
+
+void require_no_arguments(int argc, char** argv, int from, const char* usage)
+{
+	if (from < argc)
+		throw Error(std::string("unexpected argument '") + argv[from] + "'; usage: " + usage);
+}
+
+} // namespace
+
+int status_command(int argc, char** argv)
+{
+	return run_command("status", 1, [&] {
+		constexpr const char* usage = "oci-seccomp-recorder status [--json]";
+		bool as_json = argc > 1 && argv[1] == std::string("--json");
+		require_no_arguments(argc, argv, as_json ? 2 : 1, usage);
+		std::optional<NodeProgram> program = NodeProgram::open_pinned();
+		std::vector<Running> all = program ? running(*program) : std::vector<Running>{};
+		std::string out;
+		if (as_json) {
+			nlohmann::ordered_json list = nlohmann::ordered_json::array();
+			for (const Running& r : all) {
+				nlohmann::ordered_json entry = {{"slot", r.used.nr}, {"container", nullptr}, {"pid", r.used.slot.init_tgid},
+								{"profile", nullptr}, {"started", nullptr}, {"syscalls", r.syscalls},
+								{"tracer", {{"pid", r.used.slot.owner_pid}, {"alive", r.used.tracer_alive}}}};
+				if (r.info) {
+					entry["container"] = r.info->container_id;
+					entry["profile"] = r.info->profile;
+					entry["started"] = r.info->started;
+				}
+				list.push_back(std::move(entry));
+			}
+			out = list.dump(2) + "\n";
+		} else if (all.empty()) {
+			out = "no recordings on this node\n";
+		} else {
+			char line[512];
+			std::snprintf(line, sizeof(line), "%-12s  %-7s  %-8s  %-24s  %-14s  %s\n", "CONTAINER", "PID", "SYSCALLS",
+				      "SINCE", "TRACER", "PROFILE");
+			out = line;
+			for (const Running& r : all) {
+				std::string tracer = std::to_string(r.used.slot.owner_pid) + (r.used.tracer_alive ? " running" : " gone");
+				std::snprintf(line, sizeof(line), "%-12.12s  %-7u  %-8zu  %-24s  %-14s  %s\n", container_of(r).c_str(),
+					      r.used.slot.init_tgid, r.syscalls, r.info ? r.info->started.c_str() : "?", tracer.c_str(),
+					      r.info ? r.info->profile.c_str() : "?");
+				out += line;
+			}
+		}
+		write_output("", out);
+		return 0;
+	});
+}
+
+int stop_command(int argc, char** argv)
+{
+	return run_command("stop", 1, [&] {
+		constexpr const char* usage = "oci-seccomp-recorder stop ID...|--all";
+		if (argc < 2)
+			throw Error(std::string("no recording named; usage: ") + usage);
+		bool all = argv[1] == std::string("--all");
+		if (all)
+			require_no_arguments(argc, argv, 2, usage);
+		std::optional<NodeProgram> program = NodeProgram::open_pinned();
+		std::vector<Running> now = program ? running(*program) : std::vector<Running>{};
+		std::vector<Running> chosen;
+		if (all) {
+			chosen = now;
+		} else {
+			for (int i = 1; i < argc; ++i) {
+				std::string id = argv[i];
+				std::vector<Running> matches;
+				for (const Running& r : now)
+					if (!id.empty() && container_of(r).rfind(id, 0) == 0)
+						matches.push_back(r);
+				if (matches.empty())
+					throw Error("no recording of container '" + id + "' on this node");
+				if (matches.size() > 1)
+					throw Error("'" + id + "' names " + std::to_string(matches.size()) + " recordings: give more of the id");
+				chosen.push_back(matches.front());
+			}
+		}
+		// A live tracing child writes the profile and ends on SIGTERM; the
+		// slot of one that is gone is freed, as cleanup does.
+		bool stale = false;
+		for (const Running& r : chosen) {
+			if (r.used.tracer_alive)
+				::kill(static_cast<pid_t>(r.used.slot.owner_pid), SIGTERM);
+			else
+				stale = true;
+		}
+		if (stale) {
+			NodeLock lock(std::chrono::seconds(10));
+			NodeProgram::tidy(lock);
+		}
+		auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+		for (const Running& r : chosen) {
+			for (;;) {
+				struct slot s = program->read_slot(r.used.nr);
+				if (!s.in_use || s.owner_pid != r.used.slot.owner_pid || s.owner_start != r.used.slot.owner_start)
+					break;
+				if (std::chrono::steady_clock::now() > deadline)
+					throw Error("the recording of " + container_of(r) + " did not end within 30 s");
+				std::this_thread::sleep_for(std::chrono::milliseconds(20));
+			}
+			std::string what = r.used.tracer_alive ? "stopped" : "freed the slot of";
+			std::string profile = r.info ? r.info->profile : "?";
+			write_output("", what + " " + container_of(r) + " (" + profile + ")\n");
+		}
+		if (chosen.empty())
+			write_output("", "no recordings on this node\n");
+		return 0;
+	});
+}
+
+int cleanup_command(int argc, char** argv)
+{
+	return run_command("cleanup", 1, [&] {
+		require_no_arguments(argc, argv, 1, "oci-seccomp-recorder cleanup");
+		NodeLock lock(std::chrono::seconds(10));
+		size_t freed = NodeProgram::tidy(lock);
+		write_output("", freed ? "freed " + std::to_string(freed) + " recording slot(s) of tracing children that are gone\n"
+				       : "nothing to clean up\n");
+		return 0;
 	});
 }

@@ -1,7 +1,11 @@
-// The subcommands for working with profiles once they are recorded:
-// `merge` and `diff`. Each takes the arguments after its name and returns the
-// exit status; errors go to stderr as one line.
+// The subcommands: `merge` and `diff` for profiles once they are recorded,
+// `status`, `stop` and `cleanup` for the recordings running on the node.
+// Each takes the arguments after its name and returns the exit status;
+// errors go to stderr as one line.
 #pragma once
 
 int merge_command(int argc, char** argv);
 int diff_command(int argc, char** argv);
+int status_command(int argc, char** argv);
+int stop_command(int argc, char** argv);
+int cleanup_command(int argc, char** argv);

@@ -43,6 +43,9 @@ void usage(FILE* out)
 		     "Usage: oci-seccomp-recorder [OPTIONS]\n"
 		     "       oci-seccomp-recorder merge [--output FILE] [--seccompprofile NAME] PROFILE...\n"
 		     "       oci-seccomp-recorder diff OLD NEW\n"
+		     "       oci-seccomp-recorder status [--json]\n"
+		     "       oci-seccomp-recorder stop ID...|--all\n"
+		     "       oci-seccomp-recorder cleanup\n"
 		     "\n"
 		     "OCI prestart hook. Reads the container's state on stdin and, when it carries the\n"
 		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN][;args:on|off]\" (or, in a pod,\n"
@@ -69,7 +72,10 @@ void usage(FILE* out)
 		     "merge writes the union of PROFILEs (same default action) to standard output or\n"
 		     "--output FILE, or with --seccompprofile NAME as a SeccompProfile resource.\n"
 		     "diff prints the syscalls and settings that differ; exit status 0 if none, 1 if\n"
-		     "some, 2 on error.\n",
+		     "some, 2 on error.\n"
+		     "status lists the recordings on this node (--json for scripts); stop writes the\n"
+		     "profiles of the containers named (by id or a unique prefix) or of all, now, and\n"
+		     "ends their recordings; cleanup frees what tracing children that died left.\n",
 		     DEFAULT_PROFILE_DIR);
 }
 
@@ -184,6 +190,12 @@ int main(int argc, char** argv)
 		return merge_command(argc - 1, argv + 1);
 	if (argc > 1 && argv[1] == "diff"sv)
 		return diff_command(argc - 1, argv + 1);
+	if (argc > 1 && argv[1] == "status"sv)
+		return status_command(argc - 1, argv + 1);
+	if (argc > 1 && argv[1] == "stop"sv)
+		return stop_command(argc - 1, argv + 1);
+	if (argc > 1 && argv[1] == "cleanup"sv)
+		return cleanup_command(argc - 1, argv + 1);
 	try {
 		Options opts = parse_options(argc, argv);
 		logging::open(opts.log_file);

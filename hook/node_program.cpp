@@ -26,6 +26,7 @@
 #include "arg_rules.h"
 #include "error.h"
 #include "log.h"
+#include "recording_info.h"
 #include "recorder.skel.h"
 #include "syscalls.h"
 
@@ -323,16 +324,39 @@ struct seen_bitmap NodeProgram::read_bitmap(Bitmap which, uint32_t nr) const
 	return bits;
 }
 
-void NodeProgram::free_stale_slots()
+size_t NodeProgram::free_stale_slots()
 {
+	size_t freed = 0;
+	for (const InUse& used : slots_in_use()) {
+		if (used.tracer_alive)
+			continue;
+		logging::warn("freeing the slot of tracing child " + std::to_string(used.slot.owner_pid) + ", which is gone");
+		free_slot(used.nr);
+		++freed;
+	}
+	return freed;
+}
+
+std::vector<NodeProgram::InUse> NodeProgram::slots_in_use() const
+{
+	std::vector<InUse> used;
 	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr) {
 		struct slot s = read_slot(nr);
-		if (s.in_use && !owner_alive(s)) {
-			logging::warn("freeing the slot of tracing child " + std::to_string(s.owner_pid) +
-				      ", which is gone");
-			free_slot(nr);
-		}
+		if (s.in_use)
+			used.push_back({nr, s, owner_alive(s)});
 	}
+	return used;
+}
+
+std::optional<NodeProgram> NodeProgram::open_pinned()
+{
+	std::string dir = pin_dir();
+	if (!fully_pinned(dir))
+		return std::nullopt;
+	require_trusted_dir(kBpffs, true);
+	require_trusted_dir(kPinRoot, false);
+	require_trusted_dir(dir, false);
+	return NodeProgram(dir);
 }
 
 std::vector<std::pair<uint32_t, uint64_t>> NodeProgram::read_arg_values(uint32_t nr) const
@@ -454,6 +478,7 @@ void NodeProgram::free_slot(uint32_t nr)
 	struct slot none = {};
 	if (bpf_map_update_elem(slots_.get(), &nr, &none, BPF_ANY) < 0)
 		logging::warn(std::string("free BPF recorder slot: ") + std::strerror(errno));
+	forget_recording_info(nr);
 }
 
 void NodeProgram::release(const NodeLock&, uint32_t nr)
@@ -463,7 +488,7 @@ void NodeProgram::release(const NodeLock&, uint32_t nr)
 	unload_if_idle();
 }
 
-void NodeProgram::tidy(const NodeLock&)
+size_t NodeProgram::tidy(const NodeLock&)
 {
 	std::string dir = pin_dir();
 	if (::access(kPinRoot, F_OK) == 0)
@@ -471,12 +496,13 @@ void NodeProgram::tidy(const NodeLock&)
 	if (!fully_pinned(dir)) {
 		remove_pins(dir);
 		::rmdir(kPinRoot);
-		return;
+		return 0;
 	}
 	NodeProgram program(dir);
-	program.free_stale_slots();
+	size_t freed = program.free_stale_slots();
 	program.update_exit_program();
 	program.unload_if_idle();
+	return freed;
 }
 
 void NodeProgram::unload_if_idle()
@@ -494,5 +520,6 @@ void NodeProgram::unload_if_idle()
 		map.reset();
 	remove_pins(dir_);
 	::rmdir(kPinRoot); // fails, as it should, while another build's pins are there
+	forget_all_recording_info();
 	logging::info("last recording done: detached and unpinned the BPF recorder");
 }

@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -57,13 +58,24 @@ public:
 
 	// After a tracing child died without cleaning up (killed, say, half-way
 	// through loading): frees the slots of children that are gone, and
-	// removes everything if no recording is left.
-	static void tidy(const NodeLock& lock);
+	// removes everything if no recording is left. Returns how many it freed.
+	static size_t tidy(const NodeLock& lock);
+
+	// The program this build pinned, opened without loading; none when no
+	// recording runs on the node.
+	static std::optional<NodeProgram> open_pinned();
+	// A slot in use, and whether its tracing child still runs.
+	struct InUse {
+		uint32_t nr;
+		struct slot slot;
+		bool tracer_alive;
+	};
+	std::vector<InUse> slots_in_use() const;
 
 private:
 	// Opens what is pinned, without loading.
 	explicit NodeProgram(std::string dir);
-	void free_stale_slots();
+	size_t free_stale_slots();
 	void free_slot(uint32_t nr);
 	void unload_if_idle();
 	// The sys_exit program attached exactly while an in-use slot watches.

@@ -38,6 +38,8 @@ public:
 	uint64_t untracked() const;
 	// Whether the runtime got as far as exec'ing the container's process.
 	bool execed() const;
+	// Its slot in the node's program.
+	uint32_t slot() const { return slot_; }
 
 private:
 	std::optional<NodeProgram> program_;

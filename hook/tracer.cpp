@@ -16,6 +16,7 @@
 #include "node_program.h"
 #include "profile.h"
 #include "recorder.h"
+#include "recording_info.h"
 #include "ruleset.h"
 #include "seccompprofile.h"
 
@@ -242,6 +243,12 @@ int record(const TraceJob& job, int ready_fd)
 	}
 	Writes writes;
 	::clock_gettime(CLOCK_REALTIME, &writes.started);
+	try {
+		save_recording_info(rec->slot(), {job.report.base.container_id, job.target.pid, job.output.display(),
+						  utc_time(writes.started)});
+	} catch (const std::exception& e) {
+		logging::warn(std::string("status will not show this recording's container: ") + e.what());
+	}
 	send_line(ready_fd, "ready");
 	::close(ready_fd);
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());

@@ -30,9 +30,9 @@ setup() {
 	echo
 	echo "man:  $man_options" | tr '\n' ' '
 	[ "$help_options" = "$man_options" ]
-	for command in merge diff; do
+	for command in merge diff status stop cleanup; do
 		grep -q "^\.B $command\$" "$MAN"
-		"$HOOK_BINARY" --help | grep -q "oci-seccomp-recorder $command "
+		"$HOOK_BINARY" --help | grep -Eq "oci-seccomp-recorder $command( |$)"
 	done
 }
 

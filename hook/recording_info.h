@@ -1,0 +1,27 @@
+// What `status` shows of a recording that its BPF slot does not hold: one
+// small file per slot in /run/oci-seccomp-recorder, written by the tracing
+// child once it records and removed with the slot (also when a later
+// recording frees the slot of a child that died).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+struct RecordingInfo {
+	std::string container_id;
+	int pid = 0;         // the container's init, on the host
+	std::string profile; // where the profile goes
+	std::string started; // RFC 3339, UTC
+};
+
+std::string render_recording_info(const RecordingInfo& info);
+// Refuses what render_recording_info did not write.
+RecordingInfo parse_recording_info(const std::string& text);
+
+void save_recording_info(uint32_t slot, const RecordingInfo& info);
+// None if the slot has no file (not written yet, or removed).
+std::optional<RecordingInfo> load_recording_info(uint32_t slot);
+void forget_recording_info(uint32_t slot);
+// Removes the directory once no recording is left.
+void forget_all_recording_info();
