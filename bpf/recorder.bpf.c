@@ -60,13 +60,22 @@ struct {
 	__type(value, __u32); /* slot */
 } targets SEC(".maps");
 
+/* Tasks tracked by descent (struct member). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct member);
+} membership SEC(".maps");
+
+/* Entrants not recorded yet (struct member): host tgid -> slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_MEMBERS);
+	__uint(max_entries, MAX_GATED);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32); /* host tgid */
-	__type(value, struct member);
-} members SEC(".maps");
+	__type(key, __u32);
+	__type(value, __u32);
+} gated SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -190,6 +199,17 @@ static __always_inline __u32 recorded_pidns(struct task_struct *task)
 	return 0;
 }
 
+/* The slot of the recording that tracks the task by descent, or -1. */
+static __always_inline int member_slot(struct task_struct *task)
+{
+	struct member *m = bpf_task_storage_get(&membership, task, 0, 0);
+	if (!m)
+		return -1;
+	__u32 nr = m->slot;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &nr);
+	return slot && slot->in_use && slot->generation == m->generation ? (int)nr : -1;
+}
+
 /* The slot of the recording the task belongs to, or -1. */
 static __always_inline int find_slot(struct task_struct *task)
 {
@@ -201,9 +221,7 @@ static __always_inline int find_slot(struct task_struct *task)
 	__u32 *slot = bpf_map_lookup_elem(&targets, &key);
 	if (slot)
 		return *slot;
-	__u32 tgid = BPF_CORE_READ(task, tgid);
-	struct member *m = bpf_map_lookup_elem(&members, &tgid);
-	return m ? m->slot : -1;
+	return member_slot(task);
 }
 
 /* The number of the syscall a task is in, from its saved registers. */
@@ -367,14 +385,13 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	}
 	if (slot->gated) { /* only while an entrant is being set up */
 		__u32 tgid = BPF_CORE_READ(task, tgid);
-		struct member *m = bpf_map_lookup_elem(&members, &tgid);
 		/* Not PR_SET_NAME: runc's C stage names each process before its Go
 		 * start-up, which is the runtime's, not the container's. */
-		if (m && m->gated) {
+		if (bpf_map_lookup_elem(&gated, &tgid)) {
 			if (abi != ABI_NATIVE || nr != prctl_nr || regs_syscall_arg(regs, abi, 0) == PR_SET_NAME)
 				return 0;
-			m->gated = 0;
-			__sync_fetch_and_add(&slot->gated, -1);
+			if (bpf_map_delete_elem(&gated, &tgid) == 0)
+				__sync_fetch_and_add(&slot->gated, -1);
 		}
 	}
 	if (slot->watch_denied) {
@@ -433,14 +450,22 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 {
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct member *m;
 
-	if (ptgid == ctgid) /* a new thread: its process is tracked already */
+	if (ptgid == ctgid) { /* a new thread: of its creator's recording */
+		m = bpf_task_storage_get(&membership, parent, 0, 0);
+		if (m) {
+			struct member *cm = bpf_task_storage_get(&membership, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+			if (cm)
+				*cm = *m;
+		}
 		return 0;
-	__u32 slot_nr, gated;
-	struct member *m = bpf_map_lookup_elem(&members, &ptgid);
-	if (m) {
-		slot_nr = m->slot;
-		gated = m->gated;
+	}
+	__u32 slot_nr;
+	bool entrant = false;
+	int found = find_slot(parent);
+	if (found >= 0) {
+		slot_nr = found;
 	} else {
 		/* A process made inside a recorded container by one that joined
 		 * it from outside (runc exec: setns, then fork): tracked like the
@@ -454,19 +479,26 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		if (!target)
 			return 0;
 		slot_nr = *target;
-		gated = 1;
+		entrant = true;
 	}
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
-	if (!slot)
+	if (!slot || !slot->in_use)
 		return 0;
-	struct member child_member = {.slot = slot_nr, .gated = gated};
-	if (slot->members >= MAX_MEMBERS_PER_RECORDING ||
-	    bpf_map_update_elem(&members, &ctgid, &child_member, BPF_ANY)) {
+	if (slot->members >= MAX_MEMBERS_PER_RECORDING) {
 		__sync_fetch_and_add(&slot->untracked, 1);
 		return 0;
 	}
+	struct member *cm = bpf_task_storage_get(&membership, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cm) {
+		__sync_fetch_and_add(&slot->untracked, 1);
+		return 0;
+	}
+	cm->slot = slot_nr;
+	cm->generation = slot->generation;
 	__sync_fetch_and_add(&slot->members, 1);
-	if (gated)
+	/* The children of a process still being set up are gated too. */
+	if ((entrant || (slot->gated && bpf_map_lookup_elem(&gated, &ptgid))) &&
+	    bpf_map_update_elem(&gated, &ctgid, &slot_nr, BPF_ANY) == 0)
 		__sync_fetch_and_add(&slot->gated, 1);
 	return 0;
 }
@@ -486,8 +518,9 @@ int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 	return 0;
 }
 
-/* The end of a thread group leaves the members map (the init's end is
- * noticed by its recording through a pidfd). */
+/* The end of a thread group tracked by descent leaves its recording's count
+ * (its task storage goes with the task; the init's end is noticed by its
+ * recording through a pidfd). */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_process_exit, struct task_struct *task)
 {
@@ -509,15 +542,16 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 	}
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0; /* not the last thread */
-	struct member *m = bpf_map_lookup_elem(&members, &tgid);
-	if (!m)
+	int found = member_slot(task);
+	if (found < 0)
 		return 0;
-	__u32 slot_nr = m->slot;
+	__u32 slot_nr = found;
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
-	if (slot && slot->members > 0)
+	if (!slot)
+		return 0;
+	if (slot->members > 0)
 		__sync_fetch_and_add(&slot->members, -1);
-	if (slot && m->gated && slot->gated > 0)
+	if (bpf_map_delete_elem(&gated, &tgid) == 0 && slot->gated > 0)
 		__sync_fetch_and_add(&slot->gated, -1);
-	bpf_map_delete_elem(&members, &tgid);
 	return 0;
 }

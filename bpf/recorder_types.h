@@ -16,17 +16,18 @@ enum recorder_abi {
 #define SEEN_WORDS (ABI_COUNT * MAX_SYSCALL_NR / 64)
 
 /* One program serves every recording on the node: each has a slot. */
-#define MAX_RECORDINGS 64
+#define MAX_RECORDINGS 1024
 
-/* How many live processes of one container are tracked (its init and its
- * descendants), and so how many the members map holds at most: room for every
- * recording's, so that no container, however many processes it runs, can
- * take another's. Past the limit a process is recorded only while it is in
- * its container's mount namespace. The margin covers forks that race past
- * the check on other CPUs. The map's buckets are allocated whole (16 bytes
- * each, rounded up to a power of two): 1024 keeps them at 2 MiB. */
+/* How many live processes of one container are tracked by descent (its
+ * init's descendants that left its mount namespace, and processes that
+ * entered it from outside): past the limit a process is recorded only while
+ * it is in its container's mount namespace. Each tracked task carries its
+ * recording in task storage, so no container's processes take room from
+ * another's; the limit bounds what one container costs the kernel. */
 #define MAX_MEMBERS_PER_RECORDING 1024
-#define MAX_MEMBERS (MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 64))
+/* Processes being set up by the runtime (runc exec) at once, node-wide:
+ * past that an entrant is recorded from its start, runc's set-up too. */
+#define MAX_GATED 4096
 
 /* The inode of the host's PID namespace (the kernel's PROC_PID_INIT_INO). */
 #define HOST_PIDNS_INO 0xeffffffcU
@@ -34,6 +35,8 @@ enum recorder_abi {
 /* Set by user space for every recording. */
 struct settings {
 	__u32 host_recordings; /* recordings whose PID namespace is the host's */
+	__u32 generation;      /* the last recording's (struct slot) */
+	__u32 tidy_from;       /* the slot the next claim's check of tracing children starts at */
 };
 
 /* A task belongs to a recording if one of its PID namespaces (its own or one
@@ -80,11 +83,11 @@ enum arg_syscall {
 /* Distinct values kept per recording: per rule, and in all. Past either,
  * the rule is dropped (its syscall allowed whatever its arguments) rather
  * than the profile made wrong. The map has room for every recording's
- * share, plus a margin for inserts that race past the counts on other
- * CPUs. */
+ * share; an insert that races past the counts on another CPU and finds it
+ * full drops its rule the same way. */
 #define ARG_VALUES_PER_RULE 32
-#define ARG_VALUES_PER_RECORDING 128
-#define MAX_ARG_VALUES (MAX_RECORDINGS * (ARG_VALUES_PER_RECORDING + 16))
+#define ARG_VALUES_PER_RECORDING 64
+#define MAX_ARG_VALUES (MAX_RECORDINGS * ARG_VALUES_PER_RECORDING)
 
 struct arg_key {
 	__u32 slot;
@@ -103,7 +106,8 @@ struct slot {
 	__u32 mntns;
 	__u32 init_tgid;
 	__u32 owner_pid; /* the tracing child */
-	__u32 members;   /* live processes of it in the members map */
+	__u32 generation; /* unique to this recording: members of earlier ones are not its */
+	__u32 members;   /* live processes tracked by descent (struct member), its init too */
 	__u32 watch_denied; /* the container runs under a seccomp filter: note what it refuses */
 	__u32 gated;     /* members not recorded yet (entrants before their prctl) */
 	__u64 owner_start; /* its start time (clock ticks after boot) */
@@ -114,15 +118,17 @@ struct slot {
 	__u32 arg_values[ARG_RULE_COUNT]; /* distinct values kept, per rule */
 };
 
-/* The members map: the tgid of a container's init or of one of its
- * descendants, or of a process that entered the container from outside
- * (runc exec), and its recording's slot. An entrant is gated: the runtime's
+/* The task storage of a task tracked by descent (struct slot's members):
+ * its recording's slot, valid while the slot holds the same generation (a
+ * task outlives its recording; the slot may have been given to another). A
+ * new task inherits its creator's. A process that entered the container from
+ * outside (runc exec) is also gated (the gated map, by tgid): the runtime's
  * set-up of it (runc exec's Go start-up) is not the container's, so it is
  * recorded from its own first prctl on, as the init is, and so are its
  * children from then. */
 struct member {
 	__u32 slot;
-	__u32 gated;
+	__u32 generation;
 };
 
 /* Per task of a recording that watches what its seccomp filter denies:

@@ -36,11 +36,15 @@ constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
-constexpr std::array kMaps = {"pidns", "targets", "members", "slots", "seen", "denied", "killed", "arg_values", "settings"};
+constexpr std::array kMaps = {"pidns",  "targets", "membership", "gated",   "slots",
+			       "seen",   "denied",  "killed",     "arg_values", "settings"};
 // NodeProgram::Bitmap's maps, in its order.
 constexpr std::array kBitmapMaps = {"seen", "denied", "killed"};
-// Every recording's processes fit at once: none can take another's room.
-static_assert(MAX_MEMBERS >= MAX_RECORDINGS * (MAX_MEMBERS_PER_RECORDING + 1));
+// In-use slots whose tracing child each claim checks, round the slots in
+// turn: a claim costs the same with 1 or 1024 recordings, and a slot left by
+// a child that died is freed within MAX_RECORDINGS / this claims (at once
+// while fewer recordings run); cleanup checks them all.
+constexpr size_t kOwnerChecksPerClaim = 16;
 constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
 // Pinned with them, but attached only while a recording watches for what a
 // seccomp filter denies: it runs at every syscall's exit on the node.
@@ -285,7 +289,8 @@ NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
 {
 	pidns_ = get_pinned(dir_ + "/pidns");
 	targets_ = get_pinned(dir_ + "/targets");
-	members_ = get_pinned(dir_ + "/members");
+	membership_ = get_pinned(dir_ + "/membership");
+	gated_ = get_pinned(dir_ + "/gated");
 	slots_ = get_pinned(dir_ + "/slots");
 	args_ = get_pinned(dir_ + "/arg_values");
 	settings_ = get_pinned(dir_ + "/settings");
@@ -301,13 +306,28 @@ struct slot NodeProgram::read_slot(uint32_t nr) const
 }
 
 
+std::vector<struct slot> NodeProgram::read_slots() const
+{
+	std::vector<uint32_t> keys(MAX_RECORDINGS);
+	std::vector<struct slot> values(MAX_RECORDINGS);
+	uint32_t next = 0;
+	__u32 count = MAX_RECORDINGS;
+	// One syscall for all of them (an array's batch ends with ENOENT).
+	if (bpf_map_lookup_batch(slots_.get(), nullptr, &next, keys.data(), values.data(), &count, nullptr) < 0 &&
+	    errno != ENOENT)
+		check(-errno, "read recorder slots");
+	std::vector<struct slot> all(MAX_RECORDINGS);
+	for (__u32 i = 0; i < count; ++i)
+		if (keys[i] < MAX_RECORDINGS)
+			all[keys[i]] = values[i];
+	return all;
+}
+
 void NodeProgram::update_exit_program()
 {
 	bool wanted = false;
-	for (uint32_t nr = 0; nr < MAX_RECORDINGS && !wanted; ++nr) {
-		struct slot s = read_slot(nr);
-		wanted = s.in_use && s.watch_denied;
-	}
+	for (const struct slot& s : read_slots())
+		wanted = wanted || (s.in_use && s.watch_denied);
 	std::string link = dir_ + "/link_" + kExitProg;
 	bool attached = ::access(link.c_str(), F_OK) == 0;
 	if (wanted && !attached)
@@ -324,14 +344,19 @@ struct seen_bitmap NodeProgram::read_bitmap(Bitmap which, uint32_t nr) const
 	return bits;
 }
 
-size_t NodeProgram::free_stale_slots()
+size_t NodeProgram::free_stale_slots(const std::vector<struct slot>& slots, uint32_t from, size_t at_most)
 {
-	size_t freed = 0;
-	for (const InUse& used : slots_in_use()) {
-		if (used.tracer_alive)
+	size_t freed = 0, checked = 0;
+	for (uint32_t i = 0; i < MAX_RECORDINGS && checked < at_most; ++i) {
+		uint32_t nr = (from + i) % MAX_RECORDINGS;
+		const struct slot& s = slots[nr];
+		if (!s.in_use)
 			continue;
-		logging::warn("freeing the slot of tracing child " + std::to_string(used.slot.owner_pid) + ", which is gone");
-		free_slot(used.nr);
+		++checked;
+		if (owner_alive(s))
+			continue;
+		logging::warn("freeing the slot of tracing child " + std::to_string(s.owner_pid) + ", which is gone");
+		free_slot(nr);
 		++freed;
 	}
 	return freed;
@@ -340,11 +365,10 @@ size_t NodeProgram::free_stale_slots()
 std::vector<NodeProgram::InUse> NodeProgram::slots_in_use() const
 {
 	std::vector<InUse> used;
-	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr) {
-		struct slot s = read_slot(nr);
-		if (s.in_use)
-			used.push_back({nr, s, owner_alive(s)});
-	}
+	std::vector<struct slot> all = read_slots();
+	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr)
+		if (all[nr].in_use)
+			used.push_back({nr, all[nr], owner_alive(all[nr])});
 	return used;
 }
 
@@ -382,15 +406,28 @@ std::vector<struct arg_key> NodeProgram::arg_keys_of(uint32_t nr) const
 
 uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_denied, bool arg_rules)
 {
-	free_stale_slots();
+	struct settings set = read_settings();
+	std::vector<struct slot> slots = read_slots();
+	if (free_stale_slots(slots, set.tidy_from, kOwnerChecksPerClaim))
+		slots = read_slots();
 	std::optional<uint32_t> free;
 	for (uint32_t nr = 0; nr < MAX_RECORDINGS && !free; ++nr)
-		if (!read_slot(nr).in_use)
+		if (!slots[nr].in_use)
 			free = nr;
+	if (!free && free_stale_slots(slots, 0, MAX_RECORDINGS)) { // full: look at every one
+		slots = read_slots();
+		for (uint32_t nr = 0; nr < MAX_RECORDINGS && !free; ++nr)
+			if (!slots[nr].in_use)
+				free = nr;
+	}
 	if (!free)
 		throw Error("already " + std::to_string(MAX_RECORDINGS) + " recordings on this node");
 
 	uint32_t nr = *free;
+	set = read_settings();
+	set.tidy_from = (set.tidy_from + kOwnerChecksPerClaim) % MAX_RECORDINGS;
+	set.generation++;
+	write_settings(set);
 	struct seen_bitmap none = {};
 	for (const UniqueFd& map : bitmaps_)
 		check(bpf_map_update_elem(map.get(), &nr, &none, BPF_ANY), "clear recorder slot");
@@ -400,6 +437,7 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	s.mntns = target.mntns;
 	s.init_tgid = static_cast<uint32_t>(target.pid);
 	s.owner_pid = static_cast<uint32_t>(::getpid());
+	s.generation = set.generation;
 	s.members = 1; // the init, added below
 	s.watch_denied = watch_denied ? 1 : 0;
 	s.arg_rules = arg_rules ? 1 : 0;
@@ -419,9 +457,10 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 		      "add PID namespace to BPF filter");
 		if (target.pidns == HOST_PIDNS_INO)
 			count_host_recording(+1);
-		struct member init = {nr, 0};
-		check(bpf_map_update_elem(members_.get(), &s.init_tgid, &init, BPF_ANY),
-		      "add container init to BPF members");
+		// Task storage is set through a pidfd: the init's main thread.
+		struct member init = {nr, s.generation};
+		int pidfd = target.pidfd.get();
+		check(bpf_map_update_elem(membership_.get(), &pidfd, &init, BPF_ANY), "track container init");
 		update_exit_program();
 	} catch (...) {
 		free_slot(nr);
@@ -430,16 +469,27 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	return nr;
 }
 
-void NodeProgram::count_host_recording(int delta)
+struct settings NodeProgram::read_settings() const
 {
 	uint32_t zero = 0;
 	struct settings set = {};
-	bpf_map_lookup_elem(settings_.get(), &zero, &set);
+	check(bpf_map_lookup_elem(settings_.get(), &zero, &set), "read BPF recorder settings");
+	return set;
+}
+
+void NodeProgram::write_settings(const struct settings& set)
+{
+	uint32_t zero = 0;
+	check(bpf_map_update_elem(settings_.get(), &zero, &set, BPF_ANY), "update BPF recorder settings");
+}
+
+void NodeProgram::count_host_recording(int delta)
+{
+	struct settings set = read_settings();
 	if (delta < 0 && set.host_recordings == 0)
 		return;
 	set.host_recordings += delta;
-	if (bpf_map_update_elem(settings_.get(), &zero, &set, BPF_ANY) < 0)
-		logging::warn(std::string("update BPF recorder settings: ") + std::strerror(errno));
+	write_settings(set);
 }
 
 void NodeProgram::free_slot(uint32_t nr)
@@ -461,18 +511,19 @@ void NodeProgram::free_slot(uint32_t nr)
 		else if (--count, bpf_map_update_elem(pidns_.get(), &s.pidns, &count, BPF_ANY) < 0)
 			logging::warn(std::string("update BPF PID namespace count: ") + std::strerror(errno));
 	}
-	// Members left behind: descendants still running when the recording ends.
+	// Its members' task storage is stale once the slot's generation changes;
+	// entrants still gated are dropped.
 	std::vector<uint32_t> gone;
 	uint32_t tgid = 0;
 	uint32_t* prev = nullptr;
-	while (bpf_map_get_next_key(members_.get(), prev, &tgid) == 0) {
-		struct member m = {};
-		if (bpf_map_lookup_elem(members_.get(), &tgid, &m) == 0 && m.slot == nr)
+	while (bpf_map_get_next_key(gated_.get(), prev, &tgid) == 0) {
+		uint32_t slot = 0;
+		if (bpf_map_lookup_elem(gated_.get(), &tgid, &slot) == 0 && slot == nr)
 			gone.push_back(tgid);
 		prev = &tgid;
 	}
 	for (uint32_t t : gone)
-		bpf_map_delete_elem(members_.get(), &t);
+		bpf_map_delete_elem(gated_.get(), &t);
 	for (const struct arg_key& k : arg_keys_of(nr))
 		bpf_map_delete_elem(args_.get(), &k);
 	struct slot none = {};
@@ -499,7 +550,7 @@ size_t NodeProgram::tidy(const NodeLock&)
 		return 0;
 	}
 	NodeProgram program(dir);
-	size_t freed = program.free_stale_slots();
+	size_t freed = program.free_stale_slots(program.read_slots(), 0, MAX_RECORDINGS);
 	program.update_exit_program();
 	program.unload_if_idle();
 	return freed;
@@ -507,12 +558,13 @@ size_t NodeProgram::tidy(const NodeLock&)
 
 void NodeProgram::unload_if_idle()
 {
-	for (uint32_t nr = 0; nr < MAX_RECORDINGS; ++nr)
-		if (read_slot(nr).in_use)
+	for (const struct slot& s : read_slots())
+		if (s.in_use)
 			return;
 	pidns_.reset();
 	targets_.reset();
-	members_.reset();
+	membership_.reset();
+	gated_.reset();
 	slots_.reset();
 	args_.reset();
 	settings_.reset();

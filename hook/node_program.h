@@ -75,7 +75,13 @@ public:
 private:
 	// Opens what is pinned, without loading.
 	explicit NodeProgram(std::string dir);
-	size_t free_stale_slots();
+	// Frees the slots of tracing children that are gone, looking at no more
+	// than `at_most` in-use slots from `from` on.
+	size_t free_stale_slots(const std::vector<struct slot>& slots, uint32_t from, size_t at_most);
+	// Every slot, in one read.
+	std::vector<struct slot> read_slots() const;
+	struct settings read_settings() const;
+	void write_settings(const struct settings& set);
 	void free_slot(uint32_t nr);
 	void unload_if_idle();
 	// The sys_exit program attached exactly while an in-use slot watches.
@@ -86,6 +92,6 @@ private:
 	void count_host_recording(int delta);
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, members_, slots_, args_, settings_;
+	UniqueFd pidns_, targets_, membership_, gated_, slots_, args_, settings_;
 	std::array<UniqueFd, 3> bitmaps_; // by Bitmap
 };

@@ -33,6 +33,25 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	assert_no_leftovers
 }
 
+@test "100 containers recorded at once: status shows them all, each gets its own profile, nothing of ours is left" {
+	mkdir -p "$WORK/ctl"
+	local i
+	for i in $(seq 100); do
+		run_container -d --name "m$i" -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:m$i.json" -- \
+			/bin/sh -c "/bin/probe call ${CALLS[$((i % 16))]}; while [ ! -e /ctl/go ]; do sleep 0.2; done" >/dev/null
+	done
+	wait_until 60 sh -c "[ \"\$('$HOOK_BINARY' status --json | jq 'map(select(.container != null)) | length')\" = 100 ]"
+	[ "$("$HOOK_BINARY" status --json | jq '[.[].slot] | unique | length')" = 100 ]
+	touch "$WORK/ctl/go"
+	podman_ wait $(seq -f "m%g" 1 100) >/dev/null
+	for i in $(seq 100); do
+		wait_for_profile "m$i"
+		assert_has_syscall "m$i" "${CALLS[$((i % 16))]}"
+		assert_lacks_syscall "m$i" "${CALLS[$(((i + 1) % 16))]}"
+	done
+	assert_no_leftovers
+}
+
 @test "--pid=host records the container, not the host" {
 	# The host keeps making getpgid while the container runs.
 	(while :; do "$PROBE_BINARY" call getpgid >/dev/null; sleep 0.02; done) &
