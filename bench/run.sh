@@ -103,6 +103,10 @@ else
 fi
 row "1. hook latency, ms (median [p25–p75], $RUNS runs): first recording on the node" "$lat_cold" "reference hook: $ref_cell" ""
 row "1. ... while another container is being recorded" "$lat_warm" "" ""
+# Where the first load goes (bench/load.cpp): the kernel's BTF, then each
+# program loaded alone (its relocation, verification and the maps it uses).
+load_parts=$(build/bench/bench_load "$REPS" | awk '{ v = $NF; $NF = ""; sub(/ $/, ""); printf "%s%s %s ms", (NR > 1 ? "; " : ""), $0, v }')
+row "1. ... where the first load goes (median of $REPS)" "$load_parts" "" ""
 
 # --- 2. container start -------------------------------------------------
 start_ms() { # a command that starts and runs a container -> ms
@@ -134,6 +138,19 @@ done
 p=$(printf '%s\n' "${plain[@]}" | median)
 r=$(printf '%s\n' "${recorded[@]}" | median)
 row "3. getppid in a container, ns/call ($REPS×$LOOP_N)" "recorded: $(printf '%s\n' "${recorded[@]}" | spread)" "not recorded: $(printf '%s\n' "${plain[@]}" | spread)" "$(ratio "$r" "$p")"
+# Against a container that is not recorded while another one is (the same
+# programs attached): what recording adds for the recorded container itself.
+run_container -d --name keeper --annotation "$ANNOTATION=of:keeper.json" -- /bin/sleep 600 >/dev/null
+beside=() recorded=()
+for i in $(seq "$REPS"); do
+	beside+=("$(run_container --rm -- /bin/bench_loop "$LOOP_N" | loop_ns)")
+	recorded+=("$(run_container --rm --annotation "$ANNOTATION=of:loop-b$i.json" -- /bin/bench_loop "$LOOP_N" | loop_ns)")
+done
+podman_ rm -f -t 0 keeper >/dev/null
+wait_until 10 nothing_left
+b=$(printf '%s\n' "${beside[@]}" | median)
+r=$(printf '%s\n' "${recorded[@]}" | median)
+row "3. ... against one not recorded beside a recording" "recorded: $(printf '%s\n' "${recorded[@]}" | spread)" "not recorded, beside: $(printf '%s\n' "${beside[@]}" | spread)" "$(ratio "$r" "$b")"
 
 # --- 4. cost to everyone else, 5. memory ---------------------------------
 host_loop() { for _ in $(seq "$REPS"); do build/bench/bench_loop "$LOOP_N" | loop_ns; done | median; }
@@ -150,7 +167,7 @@ row "4. getppid on the host, ns/call: nothing attached" "" "$base" ""
 row "4. ... one empty raw_tp/sys_enter program (floor)" "" "$floor" "$(ratio "$floor" "$base") of nothing"
 PLOT=("nothing $base" "floor $floor")
 declare -A cost
-for n in 1 4 16; do
+for n in 1 4 16 256; do
 	for i in $(seq "$n"); do
 		run_container -d --name "idle-$n-$i" --annotation "$ANNOTATION=of:idle-$n-$i.json" -- /bin/sleep 600 >/dev/null
 	done
@@ -159,13 +176,13 @@ for n in 1 4 16; do
 	if [ "$n" = 1 ]; then
 		child=$(tracing_children | head -n 1)
 		rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$child/status")
-		memlock=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|members|slots|seen|recorder[.].*)$")) | .bytes_memlock] | add')
+		memlock=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|membership|gated|slots|seen|denied|killed|arg_values|settings|in_syscall|recorder[.].*)$")) | .bytes_memlock] | add')
 	fi
 	podman_ rm -f -t 0 $(seq -f "idle-$n-%g" 1 "$n") >/dev/null
-	wait_until 30 nothing_left
+	wait_until 180 nothing_left
 	row "4. ... while $n container(s) are recorded" "${cost[$n]}" "" "$(ratio "${cost[$n]}" "$floor") of floor, $(ratio "${cost[$n]}" "$base") of nothing"
 done
-row "4. ... cost with 16 recordings against 1" "" "" "$(ratio "${cost[16]}" "${cost[1]}")"
+row "4. ... cost with 256 recordings against 1" "" "" "$(ratio "${cost[256]}" "${cost[1]}")"
 # The containers above run under podman's default seccomp filter, so their
 # recordings watch what it denies: the sys_exit program is attached. One
 # recorded unconfined needs no sys_exit program: the difference is its cost.
@@ -176,7 +193,8 @@ podman_ rm -f -t 0 idle-unconfined >/dev/null
 wait_until 30 nothing_left
 row "4. ... while 1 container recorded unconfined (no sys_exit program)" "$no_exit" "" \
 	"$(ratio "$no_exit" "$floor") of floor; the sys_exit program costs $(ratio "${cost[1]}" "$no_exit")"
-row "5. tracing child peak RSS / BPF map memory (memlock)" "$((rss_kb / 1024)) MiB / $((memlock / 1024)) KiB" "" ""
+max_recordings=$(awk '/#define MAX_RECORDINGS/ { print $3 }' bpf/recorder_types.h)
+row "5. tracing child peak RSS / BPF map memory (memlock)" "$((rss_kb / 1024)) MiB / $((memlock / 1024)) KiB for up to $max_recordings recordings, $((memlock / max_recordings)) bytes each" "" ""
 
 # --- 6. completeness under burst ----------------------------------------
 # Unconfined: a syscall the container's own seccomp profile denies is
@@ -274,6 +292,7 @@ row "8. ctr run --rm /bin/true through the wrapper, ms" "recorded: $(printf '%s\
 	echo
 	echo "Made by \`bench/run.sh\` on $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs;"
 	echo "RUNS=$RUNS, REPS=$REPS, LOOP_N=$LOOP_N. Medians with [25th–75th percentile]."
+	echo "On this machine a getppid costs $base ns with nothing attached: compare machines by that."
 	[ -z "$REF_FAILS" ] || { echo; echo "$REF_FAILS."; }
 	echo
 	echo "| figure | oci-seccomp-recorder | baseline (same run) | ratio |"

@@ -169,34 +169,68 @@ static __always_inline bool host_recorded(void)
 	return set && set->host_recordings;
 }
 
+/* Whether the task is of the host's PID namespace alone while no
+ * --pid=host container is recorded: then it belongs to no recording, and
+ * this is all it costs. Direct loads, where every syscall on the node
+ * passes; probe reads (BPF_CORE_READ) elsewhere, as each direct load costs
+ * the verifier a walk through task_struct: one such place per program. */
+static __always_inline bool host_only(struct task_struct *task)
+{
+	return task->thread_pid->level == 0 && !host_recorded();
+}
+
+/* The PID namespace at `index` in a struct pid's numbers[] (at address
+ * `numbers`), if recorded. */
+static __always_inline __u32 recorded_at(__u64 numbers, __u32 index)
+{
+	struct upid upid;
+
+	if (bpf_probe_read_kernel(&upid, sizeof(upid), (void *)(numbers + index * bpf_core_type_size(struct upid))))
+		return 0;
+	__u32 ns = BPF_CORE_READ(upid.ns, ns.inum);
+	return bpf_map_lookup_elem(&pidns, &ns) ? ns : 0;
+}
+
+/* A walk through the PID namespaces between a task's own and the host's. */
+struct pidns_walk {
+	__u64 numbers;
+	__u32 level;
+	__u32 found;
+};
+
+static long check_outer_level(__u32 i, void *ctx)
+{
+	struct pidns_walk *walk = ctx;
+
+	walk->found = recorded_at(walk->numbers, walk->level - 1 - i); /* i = 0: just outside the own */
+	return walk->found ? 1 : 0;
+}
+
 /* The recorded PID namespace among the task's, from its own outwards: a
  * process that makes a PID namespace of its own inside a container is still
- * the container's. 0 if none. */
+ * the container's. 0 if none. Its own level is looked at inline, the host's
+ * through a flag, the levels between (nested containers) in a bpf_loop,
+ * which the verifier checks once rather than once per level. */
 static __always_inline __u32 recorded_pidns(struct task_struct *task)
 {
-	/* Direct loads here, where every syscall on the node passes; probe
-	 * reads (BPF_CORE_READ) on the paths of recorded tasks only, as each
-	 * direct load costs the verifier a walk through task_struct (measured:
-	 * 23 ms of program loads with direct loads everywhere, 14 ms so). */
-	struct pid *pid = task->thread_pid;
-	unsigned int level = pid->level;
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
 
-	if (level == 0 && !host_recorded())
-		return 0;
-
-	for (int i = 0; i < MAX_PIDNS_LEVEL; i++) {
-		struct upid upid;
-		__u32 ns;
-
-		if (i > level)
-			break;
-		if (bpf_core_read(&upid, sizeof(upid), &pid->numbers[level - i]))
-			break;
-		ns = BPF_CORE_READ(upid.ns, ns.inum);
-		if (bpf_map_lookup_elem(&pidns, &ns))
-			return ns;
+	if (level > 0) {
+		struct pidns_walk walk = {
+			.numbers = (__u64)pid + bpf_core_field_offset(struct pid, numbers),
+			.level = level,
+		};
+		__u32 own = recorded_at(walk.numbers, level);
+		if (own)
+			return own;
+		if (level > 1 && level <= MAX_PIDNS_LEVEL) {
+			bpf_loop(level - 1, check_outer_level, &walk, 0);
+			if (walk.found)
+				return walk.found;
+		}
 	}
-	return 0;
+	return host_recorded() ? HOST_PIDNS_INO : 0;
 }
 
 /* The slot of the recording that tracks the task by descent, or -1. */
@@ -210,18 +244,25 @@ static __always_inline int member_slot(struct task_struct *task)
 	return slot && slot->in_use && slot->generation == m->generation ? (int)nr : -1;
 }
 
-/* The slot of the recording the task belongs to, or -1. */
-static __always_inline int find_slot(struct task_struct *task)
+/* The slot of the recording the current task belongs to, or -1. A global
+ * function: the verifier checks it once per program, not per call. A task
+ * of no recorded PID namespace is done after that lookup. Nearly every task
+ * of a recorded container is tracked by descent (the init, and whatever it
+ * and its children start): its task storage answers next. The others (the
+ * runtime's threads in it at the start, processes past the limit, tasks of
+ * containers sharing its PID namespace) are matched by mount namespace. */
+__noinline int find_current_slot(void)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct target_key key = {.pidns = recorded_pidns(task)};
-
 	if (!key.pidns)
 		return -1;
+	int member = member_slot(task);
+	if (member >= 0)
+		return member;
 	key.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	__u32 *slot = bpf_map_lookup_elem(&targets, &key);
-	if (slot)
-		return *slot;
-	return member_slot(task);
+	return slot ? (int)*slot : -1;
 }
 
 /* The number of the syscall a task is in, from its saved registers. */
@@ -354,10 +395,13 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt
 	__sync_fetch_and_add(&slot->arg_total, 1);
 }
 
-/* The recording the task belongs to, if any: its slot and number. */
-static __always_inline struct slot *task_slot(struct task_struct *task, __u32 *slot_nr)
+/* The recording the current task belongs to, if any: its slot and number.
+ * A task of the host's alone is told apart before the call. */
+static __always_inline struct slot *current_slot(struct task_struct *task, __u32 *slot_nr)
 {
-	int found = find_slot(task);
+	if (host_only(task))
+		return NULL;
+	int found = find_current_slot();
 
 	if (found < 0)
 		return NULL;
@@ -371,7 +415,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 slot_nr;
-	struct slot *slot = task_slot(task, &slot_nr);
+	struct slot *slot = current_slot(task, &slot_nr);
 
 	if (!slot)
 		return 0;
@@ -417,7 +461,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (task->thread_pid->level == 0 && !host_recorded())
+	if (host_only(task))
 		return 0;
 	struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, 0);
 
@@ -430,7 +474,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	/* Rare (a denial), so the full check: a task whose recording ended,
 	 * its slot since given to another, must not count there. */
 	__u32 slot_nr = w->slot;
-	if (find_slot(task) != (int)slot_nr) {
+	if (find_current_slot() != (int)slot_nr) {
 		bpf_task_storage_delete(&in_syscall, task);
 		return 0;
 	}
@@ -463,7 +507,7 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 	}
 	__u32 slot_nr;
 	bool entrant = false;
-	int found = find_slot(parent);
+	int found = host_only(parent) ? -1 : find_current_slot(); /* the parent's */
 	if (found >= 0) {
 		slot_nr = found;
 	} else {
@@ -511,7 +555,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 slot_nr;
-	struct slot *slot = task_slot(p, &slot_nr);
+	struct slot *slot = current_slot(p, &slot_nr);
 
 	if (slot && slot->started && !slot->execed)
 		slot->execed = 1;
@@ -531,7 +575,7 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 	 * full. */
 	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR) {
 		__u32 slot_nr;
-		struct slot *slot = task_slot(task, &slot_nr);
+		struct slot *slot = current_slot(task, &slot_nr);
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		if (slot && slot->started && slot->watch_denied && regs) {
 			long nr = regs_syscall_nr(regs);
