@@ -73,6 +73,31 @@ int log_libbpf(enum libbpf_print_level level, const char* fmt, va_list args)
 	return n;
 }
 
+// Every entry of a hash map, read in batches: a few syscalls, where a walk
+// by key takes two per entry (tens of thousands with 1024 recordings). A
+// batch must hold a whole bucket; ours hold a handful.
+template <typename Key, typename Value>
+std::vector<std::pair<Key, Value>> hash_entries(int fd, const char* what)
+{
+	constexpr __u32 kBatch = 1024;
+	std::vector<std::pair<Key, Value>> out;
+	std::vector<Key> keys(kBatch);
+	std::vector<Value> values(kBatch);
+	uint32_t in = 0, next = 0;
+	for (bool first = true;; first = false) {
+		__u32 count = kBatch;
+		int err = bpf_map_lookup_batch(fd, first ? nullptr : &in, &next, keys.data(), values.data(), &count, nullptr);
+		int saved = errno;
+		for (__u32 i = 0; i < count; ++i)
+			out.emplace_back(keys[i], values[i]);
+		if (err < 0 && saved == ENOENT)
+			return out; // past the last bucket
+		if (err < 0)
+			check(-saved, what);
+		in = next;
+	}
+}
+
 // Pins of one build of the program only: a hook upgraded while an older
 // program runs never takes maps of another layout for its own.
 std::string pin_dir()
@@ -394,13 +419,9 @@ std::vector<std::pair<uint32_t, uint64_t>> NodeProgram::read_arg_values(uint32_t
 std::vector<struct arg_key> NodeProgram::arg_keys_of(uint32_t nr) const
 {
 	std::vector<struct arg_key> keys;
-	struct arg_key key = {};
-	struct arg_key* prev = nullptr;
-	while (bpf_map_get_next_key(args_.get(), prev, &key) == 0) {
+	for (const auto& [key, unused] : hash_entries<struct arg_key, uint8_t>(args_.get(), "read BPF map arg_values"))
 		if (key.slot == nr)
 			keys.push_back(key);
-		prev = &key;
-	}
 	return keys;
 }
 
@@ -513,17 +534,9 @@ void NodeProgram::free_slot(uint32_t nr)
 	}
 	// Its members' task storage is stale once the slot's generation changes;
 	// entrants still gated are dropped.
-	std::vector<uint32_t> gone;
-	uint32_t tgid = 0;
-	uint32_t* prev = nullptr;
-	while (bpf_map_get_next_key(gated_.get(), prev, &tgid) == 0) {
-		uint32_t slot = 0;
-		if (bpf_map_lookup_elem(gated_.get(), &tgid, &slot) == 0 && slot == nr)
-			gone.push_back(tgid);
-		prev = &tgid;
-	}
-	for (uint32_t t : gone)
-		bpf_map_delete_elem(gated_.get(), &t);
+	for (const auto& [tgid, slot] : hash_entries<uint32_t, uint32_t>(gated_.get(), "read BPF map gated"))
+		if (slot == nr)
+			bpf_map_delete_elem(gated_.get(), &tgid);
 	for (const struct arg_key& k : arg_keys_of(nr))
 		bpf_map_delete_elem(args_.get(), &k);
 	struct slot none = {};

@@ -135,3 +135,20 @@ rules_of() {
 	[[ "$output" == *"socket AF_INET SOCK_RAW Operation not permitted"* ]]
 	[[ "$output" == *"thread: sched_get_priority_max ok"* ]]
 }
+
+@test "a later recording in a freed slot gets none of an earlier one's argument values" {
+	install_hook '["--arg-rules"]'
+	# The keeper holds the program, so the slot is freed, not unloaded, and
+	# the next recording gets it again.
+	run_container -d --name keeper --annotation "$ANNOTATION=of:keeper.json" -- /bin/sleep 600
+	run record_args first
+	[ "$status" -eq 0 ]
+	wait_for_profile first
+	jq -e '[.syscalls[] | select(.names == ["socket"])] | length == 2' "$PROFILES/first.json"
+	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:second.json" -- /bin/true
+	[ "$status" -eq 0 ]
+	wait_for_profile second
+	jq -e '[.syscalls[] | select(.names == ["socket"] or .names == ["personality"] or .names == ["unshare"])] == []' "$PROFILES/second.json"
+	podman_ rm -f -t 0 keeper >/dev/null
+	assert_no_leftovers
+}
