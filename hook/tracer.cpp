@@ -243,14 +243,15 @@ int record(const TraceJob& job, int ready_fd)
 	}
 	Writes writes;
 	::clock_gettime(CLOCK_REALTIME, &writes.started);
+	send_line(ready_fd, "ready");
+	::close(ready_fd);
+	// After "ready": the container need not wait for what only status reads.
 	try {
 		save_recording_info(rec->slot(), {job.report.base.container_id, job.target.pid, job.output.display(),
 						  utc_time(writes.started)});
 	} catch (const std::exception& e) {
 		logging::warn(std::string("status will not show this recording's container: ") + e.what());
 	}
-	send_line(ready_fd, "ready");
-	::close(ready_fd);
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
 	if (job.report.base.under_seccomp.value_or(false))
 		logging::warn("container " + job.report.base.container_id + " runs under a seccomp filter: what it denies" +
