@@ -15,8 +15,9 @@
  * A seccomp filter refuses a syscall before sys_enter, but sys_exit still
  * fires for it: a recorded task's sys_exit with no sys_enter before it is a
  * syscall its filter denied. That program is attached only while a
- * recording of a container under a filter runs, and every other task pays
- * one look at its (empty) task storage. */
+ * recording of a container under a filter runs; a task of the host pays the
+ * same check there as at sys_enter (host_only), any other one a look at its
+ * task storage. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -244,6 +245,15 @@ static __always_inline int member_slot(struct task_struct *task)
 	return slot && slot->in_use && slot->generation == m->generation ? (int)nr : -1;
 }
 
+/* The slot of the recording whose container's namespaces the task is in
+ * (its recorded PID namespace `pidns`, and its mount namespace), or -1. */
+static __always_inline int target_slot(struct task_struct *task, __u32 pidns)
+{
+	struct target_key key = {.pidns = pidns, .mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum)};
+	__u32 *slot = bpf_map_lookup_elem(&targets, &key);
+	return slot ? (int)*slot : -1;
+}
+
 /* The slot of the recording the current task belongs to, or -1. A global
  * function: the verifier checks it once per program, not per call. A task
  * of no recorded PID namespace is done after that lookup. Nearly every task
@@ -254,15 +264,13 @@ static __always_inline int member_slot(struct task_struct *task)
 __noinline int find_current_slot(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct target_key key = {.pidns = recorded_pidns(task)};
-	if (!key.pidns)
+	__u32 pidns = recorded_pidns(task);
+	if (!pidns)
 		return -1;
 	int member = member_slot(task);
 	if (member >= 0)
 		return member;
-	key.mntns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	__u32 *slot = bpf_map_lookup_elem(&targets, &key);
-	return slot ? (int)*slot : -1;
+	return target_slot(task, pidns);
 }
 
 /* The number of the syscall a task is in, from its saved registers. */
@@ -515,14 +523,11 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		 * it from outside (runc exec: setns, then fork): tracked like the
 		 * init's descendants, so that it stays recorded when it leaves the
 		 * container's mount namespace, and gated (struct member). */
-		struct target_key key = {.pidns = recorded_pidns(child)};
-		if (!key.pidns)
+		__u32 pidns = recorded_pidns(child);
+		found = pidns ? target_slot(child, pidns) : -1;
+		if (found < 0)
 			return 0;
-		key.mntns = BPF_CORE_READ(child, nsproxy, mnt_ns, ns.inum);
-		__u32 *target = bpf_map_lookup_elem(&targets, &key);
-		if (!target)
-			return 0;
-		slot_nr = *target;
+		slot_nr = found;
 		entrant = true;
 	}
 	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);

@@ -73,11 +73,11 @@ int log_libbpf(enum libbpf_print_level level, const char* fmt, va_list args)
 	return n;
 }
 
-// Every entry of a hash map, read in batches: a few syscalls, where a walk
-// by key takes two per entry (tens of thousands with 1024 recordings). A
-// batch must hold a whole bucket; ours hold a handful.
+// Every entry of a map, read in batches: a few syscalls (one for the slots),
+// where a walk by key takes two per entry (tens of thousands with 1024
+// recordings). A batch must hold a whole hash bucket; ours hold a handful.
 template <typename Key, typename Value>
-std::vector<std::pair<Key, Value>> hash_entries(int fd, const char* what)
+std::vector<std::pair<Key, Value>> map_entries(int fd, const char* what)
 {
 	constexpr __u32 kBatch = 1024;
 	std::vector<std::pair<Key, Value>> out;
@@ -91,11 +91,19 @@ std::vector<std::pair<Key, Value>> hash_entries(int fd, const char* what)
 		for (__u32 i = 0; i < count; ++i)
 			out.emplace_back(keys[i], values[i]);
 		if (err < 0 && saved == ENOENT)
-			return out; // past the last bucket
+			return out; // past the last entry
 		if (err < 0)
 			check(-saved, what);
 		in = next;
 	}
+}
+
+std::optional<uint32_t> first_free(const std::vector<struct slot>& slots)
+{
+	for (uint32_t nr = 0; nr < slots.size(); ++nr)
+		if (!slots[nr].in_use)
+			return nr;
+	return std::nullopt;
 }
 
 // Pins of one build of the program only: a hook upgraded while an older
@@ -333,18 +341,10 @@ struct slot NodeProgram::read_slot(uint32_t nr) const
 
 std::vector<struct slot> NodeProgram::read_slots() const
 {
-	std::vector<uint32_t> keys(MAX_RECORDINGS);
-	std::vector<struct slot> values(MAX_RECORDINGS);
-	uint32_t next = 0;
-	__u32 count = MAX_RECORDINGS;
-	// One syscall for all of them (an array's batch ends with ENOENT).
-	if (bpf_map_lookup_batch(slots_.get(), nullptr, &next, keys.data(), values.data(), &count, nullptr) < 0 &&
-	    errno != ENOENT)
-		check(-errno, "read recorder slots");
 	std::vector<struct slot> all(MAX_RECORDINGS);
-	for (__u32 i = 0; i < count; ++i)
-		if (keys[i] < MAX_RECORDINGS)
-			all[keys[i]] = values[i];
+	for (const auto& [nr, s] : map_entries<uint32_t, struct slot>(slots_.get(), "read recorder slots"))
+		if (nr < MAX_RECORDINGS)
+			all[nr] = s;
 	return all;
 }
 
@@ -419,7 +419,7 @@ std::vector<std::pair<uint32_t, uint64_t>> NodeProgram::read_arg_values(uint32_t
 std::vector<struct arg_key> NodeProgram::arg_keys_of(uint32_t nr) const
 {
 	std::vector<struct arg_key> keys;
-	for (const auto& [key, unused] : hash_entries<struct arg_key, uint8_t>(args_.get(), "read BPF map arg_values"))
+	for (const auto& [key, unused] : map_entries<struct arg_key, uint8_t>(args_.get(), "read BPF map arg_values"))
 		if (key.slot == nr)
 			keys.push_back(key);
 	return keys;
@@ -431,16 +431,9 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	std::vector<struct slot> slots = read_slots();
 	if (free_stale_slots(slots, set.tidy_from, kOwnerChecksPerClaim))
 		slots = read_slots();
-	std::optional<uint32_t> free;
-	for (uint32_t nr = 0; nr < MAX_RECORDINGS && !free; ++nr)
-		if (!slots[nr].in_use)
-			free = nr;
-	if (!free && free_stale_slots(slots, 0, MAX_RECORDINGS)) { // full: look at every one
-		slots = read_slots();
-		for (uint32_t nr = 0; nr < MAX_RECORDINGS && !free; ++nr)
-			if (!slots[nr].in_use)
-				free = nr;
-	}
+	std::optional<uint32_t> free = first_free(slots);
+	if (!free && free_stale_slots(slots, 0, MAX_RECORDINGS)) // full: look at every one
+		free = first_free(read_slots());
 	if (!free)
 		throw Error("already " + std::to_string(MAX_RECORDINGS) + " recordings on this node");
 
@@ -534,7 +527,7 @@ void NodeProgram::free_slot(uint32_t nr)
 	}
 	// Its members' task storage is stale once the slot's generation changes;
 	// entrants still gated are dropped.
-	for (const auto& [tgid, slot] : hash_entries<uint32_t, uint32_t>(gated_.get(), "read BPF map gated"))
+	for (const auto& [tgid, slot] : map_entries<uint32_t, uint32_t>(gated_.get(), "read BPF map gated"))
 		if (slot == nr)
 			bpf_map_delete_elem(gated_.get(), &tgid);
 	for (const struct arg_key& k : arg_keys_of(nr))

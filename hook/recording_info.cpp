@@ -10,6 +10,7 @@
 #include "error.h"
 #include "fd.h"
 #include "json_text.h"
+#include "profile_dir.h"
 
 namespace {
 
@@ -57,13 +58,8 @@ void save_recording_info(uint32_t slot, const RecordingInfo& info)
 	UniqueFd dir = open_dir();
 	if (!dir)
 		throw_errno(std::string("open ") + kDir);
-	// Renamed into place, so a reader sees all of it or none; not synced:
-	// it lives in /run, as long as the recording.
-	std::string name = file_name(slot), temp = name + ".tmp";
-	std::string text = render_recording_info(info);
-	UniqueFd fd(::openat(dir.get(), temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-	if (!fd || !write_all(fd.get(), text) || ::renameat(dir.get(), temp.c_str(), dir.get(), name.c_str()) < 0)
-		throw_errno(std::string("write ") + kDir + "/" + name);
+	std::string name = file_name(slot);
+	OutputFile(std::move(dir), name, std::string(kDir) + "/" + name).write_atomically(render_recording_info(info), 0600);
 }
 
 std::optional<RecordingInfo> load_recording_info(uint32_t slot)
