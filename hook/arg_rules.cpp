@@ -67,8 +67,8 @@ const Names kPrctlOptions = {
 const Names kProtections = {{0, "neither writable nor executable"}, {2, "writable, not executable"},
 			    {4, "executable, not writable"},        {6, "writable and executable"}};
 
-// One rule's args for a kept value, and what it allows in words.
-std::pair<json, std::string> rule_for(uint32_t which, uint64_t value)
+// The rule for a kept value.
+ArgRule rule_for(uint32_t which, uint64_t value)
 {
 	switch (which) {
 	case ARG_SOCKET: {
@@ -116,11 +116,8 @@ ArgRules make_arg_rules(const RecordedArgs& args, const std::set<std::string>& r
 		}
 		if (!have)
 			continue;
-		for (uint64_t value : values->second) {
-			auto [rule, words] = rule_for(which, value);
-			out.allowed[name].push_back(std::move(rule));
-			out.described[name].push_back(std::move(words));
-		}
+		for (uint64_t value : values->second)
+			out.allowed[name].push_back(rule_for(which, value));
 	}
 	if (recorded.count("clone3"))
 		out.enosys.insert("clone3");

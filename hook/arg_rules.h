@@ -21,13 +21,17 @@ struct RecordedArgs {
 	uint32_t overflow = 0;                         // bit per rule: values dropped
 };
 
+// One rule: its "args", and what it allows in words, for a reader
+// ("AF_INET SOCK_STREAM").
+struct ArgRule {
+	nlohmann::json args;
+	std::string comment;
+};
+
 struct ArgRules {
-	// Syscalls allowed only with these arguments: the "args" of each of its
-	// rules, which a filter ORs.
-	std::map<std::string, std::vector<nlohmann::json>> allowed;
-	// What each rule allows, for a reader ("AF_INET SOCK_STREAM"), by syscall
-	// and in the order of `allowed`.
-	std::map<std::string, std::vector<std::string>> described;
+	// Syscalls allowed only with these arguments: their rules, which a
+	// filter ORs.
+	std::map<std::string, std::vector<ArgRule>> allowed;
 	// Answered ENOSYS: clone3, whose flags a filter cannot read; libc then
 	// falls back to clone, whose rules hold clone3's flags too.
 	std::set<std::string> enosys;

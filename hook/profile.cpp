@@ -81,16 +81,15 @@ RecordedProfile build_profile(const InputProfile* input, const std::set<std::str
 		auto rule = [](const std::string& name, const char* action) {
 			return ordered_json{{"names", {name}}, {"action", action}};
 		};
-		for (const auto& [name, arg_sets] : args->allowed) {
+		for (const auto& [name, arg_rules] : args->allowed) {
 			if (decision(decided, name) != Decision::kNone)
 				continue; // the input decides it
 			out.added.erase(name);
 			out.restricted.insert(name);
-			const std::vector<std::string>& words = args->described.at(name);
-			for (size_t i = 0; i < arg_sets.size(); ++i) {
+			for (const ArgRule& arg_rule : arg_rules) {
 				ordered_json r = rule(name, "SCMP_ACT_ALLOW");
-				r["args"] = arg_sets[i];
-				r["comment"] = words[i];
+				r["args"] = arg_rule.args;
+				r["comment"] = arg_rule.comment;
 				restricted.push_back(std::move(r));
 			}
 		}
