@@ -28,8 +28,11 @@ std::string namespaces(uint64_t flags)
 		{0x40000000, "CLONE_NEWNET"},  {0x00000080, "CLONE_NEWTIME"}};
 	std::string out;
 	for (const auto& [bit, name] : kFlags)
-		if (flags & bit)
-			out += (out.empty() ? "" : "|") + std::string(name);
+		if (flags & bit) {
+			if (!out.empty())
+				out += '|';
+			out += name;
+		}
 	return out.empty() ? "no new namespace" : out;
 }
 
