@@ -69,6 +69,18 @@ struct {
 	__type(value, struct member);
 } membership SEC(".maps");
 
+/* New tasks tracked by descent that have not run yet: host tid -> their
+ * struct member, moved into their task storage by their first event (a
+ * raw_tp fork handler gets the child as a plain pointer, which task storage
+ * does not take; the child's own events get it as the current task). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_NEWBORN);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct member);
+} newborn SEC(".maps");
+
 /* Entrants not recorded yet (struct member): host tgid -> slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -172,12 +184,14 @@ static __always_inline bool host_recorded(void)
 
 /* Whether the task is of the host's PID namespace alone while no
  * --pid=host container is recorded: then it belongs to no recording, and
- * this is all it costs. Direct loads, where every syscall on the node
- * passes; probe reads (BPF_CORE_READ) elsewhere, as each direct load costs
- * the verifier a walk through task_struct: one such place per program. */
-static __always_inline bool host_only(struct task_struct *task)
+ * this is all it costs. `fast`: direct loads, for the programs every syscall
+ * on the node passes; probe reads (BPF_CORE_READ) in the others, as the
+ * verifier checks each direct pointer load with a search of the kernel's
+ * BTF by name (about 1 ms of a first load each). */
+static __always_inline bool host_only(struct task_struct *task, bool fast)
 {
-	return task->thread_pid->level == 0 && !host_recorded();
+	unsigned int level = fast ? task->thread_pid->level : BPF_CORE_READ(task, thread_pid, level);
+	return level == 0 && !host_recorded();
 }
 
 /* The PID namespace at `index` in a struct pid's numbers[] (at address
@@ -234,15 +248,34 @@ static __always_inline __u32 recorded_pidns(struct task_struct *task)
 	return host_recorded() ? HOST_PIDNS_INO : 0;
 }
 
-/* The slot of the recording that tracks the task by descent, or -1. */
-static __always_inline int member_slot(struct task_struct *task)
+/* The current task's struct member, if it is tracked by descent: from its
+ * task storage, or, at its first event, from newborn into it. */
+static __always_inline bool current_member(struct task_struct *task, struct member *out)
 {
 	struct member *m = bpf_task_storage_get(&membership, task, 0, 0);
+	if (m) {
+		*out = *m;
+		return true;
+	}
+	__u32 tid = BPF_CORE_READ(task, pid);
+	m = bpf_map_lookup_elem(&newborn, &tid);
 	if (!m)
+		return false;
+	*out = *m;
+	bpf_task_storage_get(&membership, task, out, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	bpf_map_delete_elem(&newborn, &tid);
+	return true;
+}
+
+/* The slot of the recording that tracks the current task by descent, or -1. */
+static __always_inline int member_slot(struct task_struct *task)
+{
+	struct member m;
+	if (!current_member(task, &m))
 		return -1;
-	__u32 nr = m->slot;
+	__u32 nr = m.slot;
 	struct slot *slot = bpf_map_lookup_elem(&slots, &nr);
-	return slot && slot->in_use && slot->generation == m->generation ? (int)nr : -1;
+	return slot && slot->in_use && slot->generation == m.generation ? (int)nr : -1;
 }
 
 /* The slot of the recording whose container's namespaces the task is in
@@ -405,9 +438,9 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt
 
 /* The recording the current task belongs to, if any: its slot and number.
  * A task of the host's alone is told apart before the call. */
-static __always_inline struct slot *current_slot(struct task_struct *task, __u32 *slot_nr)
+static __always_inline struct slot *current_slot(struct task_struct *task, bool fast, __u32 *slot_nr)
 {
-	if (host_only(task))
+	if (host_only(task, fast))
 		return NULL;
 	int found = find_current_slot();
 
@@ -418,12 +451,12 @@ static __always_inline struct slot *current_slot(struct task_struct *task, __u32
 	return slot && slot->in_use ? slot : NULL;
 }
 
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 slot_nr;
-	struct slot *slot = current_slot(task, &slot_nr);
+	struct slot *slot = current_slot(task, true, &slot_nr);
 
 	if (!slot)
 		return 0;
@@ -464,12 +497,12 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
+SEC("raw_tp/sys_exit")
 int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 
-	if (host_only(task))
+	if (host_only(task, true))
 		return 0;
 	struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, 0);
 
@@ -497,25 +530,28 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *child)
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct *child)
 {
+	struct task_struct *parent = bpf_get_current_task_btf(); /* the same task, trusted */
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
-	struct member *m;
+	__u32 ctid = BPF_CORE_READ(child, pid);
+	struct member m;
+	bool host = host_only(parent, false);
 
 	if (ptgid == ctgid) { /* a new thread: of its creator's recording */
-		m = bpf_task_storage_get(&membership, parent, 0, 0);
-		if (m) {
-			struct member *cm = bpf_task_storage_get(&membership, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-			if (cm)
-				*cm = *m;
+		if (!host && current_member(parent, &m) &&
+		    bpf_map_update_elem(&newborn, &ctid, &m, BPF_ANY)) {
+			struct slot *slot = bpf_map_lookup_elem(&slots, &m.slot);
+			if (slot)
+				__sync_fetch_and_add(&slot->untracked, 1);
 		}
 		return 0;
 	}
 	__u32 slot_nr;
 	bool entrant = false;
-	int found = host_only(parent) ? -1 : find_current_slot(); /* the parent's */
+	int found = host ? -1 : find_current_slot(); /* the parent's */
 	if (found >= 0) {
 		slot_nr = found;
 	} else {
@@ -537,13 +573,12 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
 		__sync_fetch_and_add(&slot->untracked, 1);
 		return 0;
 	}
-	struct member *cm = bpf_task_storage_get(&membership, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!cm) {
+	m.slot = slot_nr;
+	m.generation = slot->generation;
+	if (bpf_map_update_elem(&newborn, &ctid, &m, BPF_ANY)) {
 		__sync_fetch_and_add(&slot->untracked, 1);
 		return 0;
 	}
-	cm->slot = slot_nr;
-	cm->generation = slot->generation;
 	__sync_fetch_and_add(&slot->members, 1);
 	/* The children of a process still being set up are gated too. */
 	if ((entrant || (slot->gated && bpf_map_lookup_elem(&gated, &ptgid))) &&
@@ -556,11 +591,11 @@ int BPF_PROG(on_process_fork, struct task_struct *parent, struct task_struct *ch
  * runtime's exec of the container's process. A recording without one is of
  * a container its runtime failed to start (a missing command, an rlimit it
  * could not set): runtime set-up only, no profile to write. */
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(on_process_exec)
 {
 	__u32 slot_nr;
-	struct slot *slot = current_slot(p, &slot_nr);
+	struct slot *slot = current_slot(bpf_get_current_task_btf(), false, &slot_nr);
 
 	if (slot && slot->started && !slot->execed)
 		slot->execed = 1;
@@ -570,9 +605,10 @@ int BPF_PROG(on_process_exec, struct task_struct *p, pid_t old_pid, struct linux
 /* The end of a thread group tracked by descent leaves its recording's count
  * (its task storage goes with the task; the init's end is noticed by its
  * recording through a pidfd). */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(on_process_exit, struct task_struct *task)
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(on_process_exit)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
 	/* Killed by SIGSYS (a filter's kill action, or its trap unhandled): the
@@ -580,7 +616,7 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 	 * full. */
 	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR) {
 		__u32 slot_nr;
-		struct slot *slot = current_slot(task, &slot_nr);
+		struct slot *slot = current_slot(task, false, &slot_nr);
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		if (slot && slot->started && slot->watch_denied && regs) {
 			long nr = regs_syscall_nr(regs);
@@ -589,8 +625,12 @@ int BPF_PROG(on_process_exit, struct task_struct *task)
 				set_bit(&killed, slot_nr, abi, nr);
 		}
 	}
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
-		return 0; /* not the last thread */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0) {
+		/* Not the last thread. One that never ran leaves newborn here. */
+		__u32 tid = BPF_CORE_READ(task, pid);
+		bpf_map_delete_elem(&newborn, &tid);
+		return 0;
+	}
 	int found = member_slot(task);
 	if (found < 0)
 		return 0;

@@ -28,6 +28,8 @@ enum recorder_abi {
 /* Processes being set up by the runtime (runc exec) at once, node-wide:
  * past that an entrant is recorded from its start, runc's set-up too. */
 #define MAX_GATED 4096
+/* New tasks tracked by descent between their fork and their first event. */
+#define MAX_NEWBORN 4096
 
 /* The inode of the host's PID namespace (the kernel's PROC_PID_INIT_INO). */
 #define HOST_PIDNS_INO 0xeffffffcU

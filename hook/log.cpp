@@ -14,6 +14,7 @@ namespace {
 
 UniqueFd log_fd;
 bool to_stderr = true;
+bool verbose_on = false;
 
 // Messages carry annotation text, which anyone who can create a pod
 // writes: every byte outside printable ASCII (a newline that would forge a
@@ -66,6 +67,14 @@ void open(const std::string& log_file)
 
 void detach_stderr() { to_stderr = false; }
 
+void set_verbose(bool on) { verbose_on = on; }
+bool verbose() { return verbose_on; }
+
+void debug(const std::string& msg)
+{
+	if (verbose_on)
+		emit(LOG_DEBUG, "debug", msg);
+}
 void info(const std::string& msg) { emit(LOG_INFO, "info", msg); }
 void warn(const std::string& msg) { emit(LOG_WARNING, "warning", msg); }
 void error(const std::string& msg) { emit(LOG_ERR, "error", msg); }

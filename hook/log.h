@@ -10,6 +10,10 @@ namespace logging {
 void open(const std::string& log_file);
 // The tracing child gives up its stderr (the runtime's pipe) and logs on.
 void detach_stderr();
+// With it on, debug() lines are logged too (--verbose).
+void set_verbose(bool on);
+bool verbose();
+void debug(const std::string& msg);
 void info(const std::string& msg);
 void warn(const std::string& msg);
 void error(const std::string& msg);

@@ -31,7 +31,8 @@ struct Options {
 	long timeout_ms = 10000;
 	std::string profile_dir = DEFAULT_PROFILE_DIR;
 	std::string log_file;
-	std::string btf_path;
+	std::string btf_cache_dir = "/var/cache/oci-seccomp-recorder";
+	bool verbose = false;
 	bool seccompprofile = false;
 	bool allow_denied = false;
 	bool arg_rules = false;
@@ -65,7 +66,10 @@ void usage(FILE* out)
 		     "                      recorded (an annotation's args:on or args:off decides)\n"
 		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
 		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
-		     "  --btf FILE          kernel BTF to use where /sys/kernel/btf/vmlinux is missing\n"
+		     "  --btf-cache DIR     keep the kernel's BTF, cut down to what the recorder uses,\n"
+		     "                      in DIR: later first loads skip parsing the kernel's\n"
+		     "                      (default /var/cache/oci-seccomp-recorder; '' for none)\n"
+		     "  --verbose           also log libbpf's debug output\n"
 		     "  --help              show this help\n"
 		     "  --version           show the version\n"
 		     "\n"
@@ -85,7 +89,8 @@ Options parse_options(int argc, char** argv)
 		{"profile-dir", required_argument, nullptr, 'd'},
 		{"timeout", required_argument, nullptr, 't'},
 		{"log-file", required_argument, nullptr, 'l'},
-		{"btf", required_argument, nullptr, 'b'},
+		{"btf-cache", required_argument, nullptr, 'b'},
+		{"verbose", no_argument, nullptr, 'v'},
 		{"seccompprofile", no_argument, nullptr, 's'},
 		{"allow-denied", no_argument, nullptr, 'a'},
 		{"arg-rules", no_argument, nullptr, 'r'},
@@ -113,7 +118,12 @@ Options parse_options(int argc, char** argv)
 			opts.log_file = optarg;
 			break;
 		case 'b':
-			opts.btf_path = optarg;
+			opts.btf_cache_dir = optarg;
+			if (!opts.btf_cache_dir.empty() && opts.btf_cache_dir[0] != '/')
+				throw Error("--btf-cache takes an absolute path, not '" + opts.btf_cache_dir + "'");
+			break;
+		case 'v':
+			opts.verbose = true;
 			break;
 		case 's':
 			opts.seccompprofile = true;
@@ -175,7 +185,7 @@ int run(const Options& opts)
 
 	std::string display = output.display();
 	start_tracer(TraceJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
-			      std::move(input), opts.btf_path, opts.allow_denied, req.arg_rules.value_or(opts.arg_rules)},
+			      std::move(input), opts.btf_cache_dir, opts.allow_denied, req.arg_rules.value_or(opts.arg_rules)},
 		     std::chrono::milliseconds(opts.timeout_ms));
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;
@@ -199,6 +209,7 @@ int main(int argc, char** argv)
 	try {
 		Options opts = parse_options(argc, argv);
 		logging::open(opts.log_file);
+		logging::set_verbose(opts.verbose);
 		return run(opts);
 	} catch (const std::exception& e) {
 		logging::error(e.what());

@@ -24,11 +24,13 @@
 #include <vector>
 
 #include "arg_rules.h"
+#include "btf_cache.h"
 #include "error.h"
 #include "log.h"
 #include "recording_info.h"
 #include "recorder.skel.h"
 #include "syscalls.h"
+#include "trusted_dir.h"
 
 namespace {
 
@@ -36,8 +38,8 @@ constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
 // What is pinned: every map and program of the object (its .rodata aside).
-constexpr std::array kMaps = {"pidns",  "targets", "membership", "gated",   "slots",
-			       "seen",   "denied",  "killed",     "arg_values", "settings"};
+constexpr std::array kMaps = {"pidns", "targets", "membership", "newborn",    "gated",
+			       "slots", "seen",    "denied",     "killed",     "arg_values", "settings"};
 // NodeProgram::Bitmap's maps, in its order.
 constexpr std::array kBitmapMaps = {"seen", "denied", "killed"};
 // In-use slots whose tracing child each claim checks, round the slots in
@@ -45,10 +47,18 @@ constexpr std::array kBitmapMaps = {"seen", "denied", "killed"};
 // a child that died is freed within MAX_RECORDINGS / this claims (at once
 // while fewer recordings run); cleanup checks them all.
 constexpr size_t kOwnerChecksPerClaim = 16;
-constexpr std::array kProgs = {"on_sys_enter", "on_process_fork", "on_process_exec", "on_process_exit"};
+// A program and the raw tracepoint it is attached to.
+struct Prog {
+	const char* name;
+	const char* tracepoint;
+};
+constexpr std::array<Prog, 4> kProgs = {{{"on_sys_enter", "sys_enter"},
+					  {"on_process_fork", "sched_process_fork"},
+					  {"on_process_exec", "sched_process_exec"},
+					  {"on_process_exit", "sched_process_exit"}}};
 // Pinned with them, but attached only while a recording watches for what a
 // seccomp filter denies: it runs at every syscall's exit on the node.
-constexpr const char* kExitProg = "on_sys_exit";
+constexpr Prog kExitProg = {"on_sys_exit", "sys_exit"};
 
 // libbpf returns negative errnos and codes of its own (from 4000 up).
 void check(int err, const std::string& what)
@@ -60,16 +70,33 @@ void check(int err, const std::string& what)
 	throw Error(what + ": " + reason);
 }
 
+// libbpf hands a verifier log over in one call, thousands of lines: each is
+// logged whole, on its own, as the one naming the refused instruction is
+// the one a user on an unusual kernel needs.
 int log_libbpf(enum libbpf_print_level level, const char* fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG)
+	if (level == LIBBPF_DEBUG && !logging::verbose())
 		return 0;
-	char buf[1024];
-	int n = std::vsnprintf(buf, sizeof(buf), fmt, args);
-	std::string msg(buf);
-	while (!msg.empty() && msg.back() == '\n')
-		msg.pop_back();
-	logging::warn("libbpf: " + msg);
+	va_list measure;
+	va_copy(measure, args);
+	int n = std::vsnprintf(nullptr, 0, fmt, measure);
+	va_end(measure);
+	if (n <= 0)
+		return n;
+	std::string msg(static_cast<size_t>(n) + 1, '\0');
+	std::vsnprintf(msg.data(), msg.size(), fmt, args);
+	msg.resize(static_cast<size_t>(n));
+	std::istringstream lines(msg);
+	for (std::string line; std::getline(lines, line);) {
+		if (line.empty())
+			continue;
+		if (level == LIBBPF_WARN)
+			logging::warn("libbpf: " + line);
+		else if (level == LIBBPF_INFO)
+			logging::info("libbpf: " + line);
+		else
+			logging::debug("libbpf: " + line);
+	}
 	return n;
 }
 
@@ -106,16 +133,31 @@ std::optional<uint32_t> first_free(const std::vector<struct slot>& slots)
 	return std::nullopt;
 }
 
+std::string_view object_bytes()
+{
+	size_t size = 0;
+	const void* elf = recorder_bpf::elf_bytes(&size);
+	return {static_cast<const char*>(elf), size};
+}
+
+// Names this build of the BPF object.
+std::string object_id()
+{
+	char name[32];
+	std::snprintf(name, sizeof(name), "%016zx", std::hash<std::string_view>{}(object_bytes()));
+	return name;
+}
+
 // Pins of one build of the program only: a hook upgraded while an older
 // program runs never takes maps of another layout for its own.
 std::string pin_dir()
 {
-	size_t size = 0;
-	const void* elf = recorder_bpf::elf_bytes(&size);
-	size_t hash = std::hash<std::string_view>{}(std::string_view(static_cast<const char*>(elf), size));
-	char name[32];
-	std::snprintf(name, sizeof(name), "%016zx", hash);
-	return std::string(kPinRoot) + "/" + name;
+	return std::string(kPinRoot) + "/" + object_id();
+}
+
+BtfCache btf_cache(const std::string& dir)
+{
+	return BtfCache(dir, object_id(), object_bytes());
 }
 
 void ensure_bpffs()
@@ -133,24 +175,9 @@ void make_dir(const std::string& path)
 		throw_errno("create " + path);
 }
 
-// A directory the pins may be trusted in: root's, a directory (not a symlink
-// to one), and writable by nobody else, or sticky (bpffs mounted 1777:
-// others may add entries there, but not rename or delete root's). Whoever
-// could write in the pin directories could unpin the link (every recording
-// on the node stops) or plant maps of their own.
-void require_trusted_dir(const std::string& path, bool sticky_ok)
-{
-	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-	if (!fd)
-		throw_errno("open " + path);
-	struct stat st;
-	if (::fstat(fd.get(), &st) < 0)
-		throw_errno("stat " + path);
-	if (st.st_uid != 0)
-		throw Error(path + " is owned by uid " + std::to_string(st.st_uid) + ", not root: refusing to trust it");
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX)))
-		throw Error(path + " is writable by group or others: refusing to trust it");
-}
+// The pin directories are checked with require_trusted_dir: whoever could
+// write in them could unpin the link (every recording on the node stops) or
+// plant maps of their own.
 
 UniqueFd get_pinned(const std::string& path)
 {
@@ -162,25 +189,25 @@ UniqueFd get_pinned(const std::string& path)
 
 bool fully_pinned(const std::string& dir)
 {
-	if (::access((dir + "/" + kExitProg).c_str(), F_OK) != 0)
+	if (::access((dir + "/" + kExitProg.name).c_str(), F_OK) != 0)
 		return false;
 	for (const char* name : kMaps)
 		if (::access((dir + "/" + name).c_str(), F_OK) != 0)
 			return false;
-	for (const char* name : kProgs)
-		if (::access((dir + "/link_" + name).c_str(), F_OK) != 0)
+	for (const Prog& prog : kProgs)
+		if (::access((dir + "/link_" + prog.name).c_str(), F_OK) != 0)
 			return false;
 	return true;
 }
 
 // Attaches a pinned program and pins its link (which keeps it attached).
-void attach(const std::string& dir, int prog_fd, const char* name)
+void attach(const std::string& dir, int prog_fd, const Prog& prog)
 {
-	int link = bpf_raw_tracepoint_open(nullptr, prog_fd);
+	int link = bpf_raw_tracepoint_open(prog.tracepoint, prog_fd);
 	if (link < 0)
-		check(-errno, std::string("attach BPF program ") + name);
+		check(-errno, std::string("attach BPF program ") + prog.name);
 	UniqueFd owned(link);
-	check(bpf_obj_pin(link, (dir + "/link_" + name).c_str()), std::string("pin BPF link ") + name);
+	check(bpf_obj_pin(link, (dir + "/link_" + prog.name).c_str()), std::string("pin BPF link ") + prog.name);
 }
 
 void remove_pins(const std::string& dir)
@@ -189,22 +216,26 @@ void remove_pins(const std::string& dir)
 		::unlink((dir + "/link_" + name).c_str()); // detaches
 		::unlink((dir + "/" + name).c_str());
 	};
-	for (const char* name : kProgs)
-		unpin_program(name);
-	unpin_program(kExitProg);
+	for (const Prog& prog : kProgs)
+		unpin_program(prog.name);
+	unpin_program(kExitProg.name);
 	for (const char* name : kMaps)
 		::unlink((dir + "/" + name).c_str());
 	if (::rmdir(dir.c_str()) < 0 && errno != ENOENT)
 		logging::warn("remove " + dir + ": " + std::strerror(errno));
 }
 
-void load_and_pin(const std::string& dir, const std::string& btf_path)
+struct DestroySkeleton {
+	void operator()(recorder_bpf* skel) const { recorder_bpf__destroy(skel); }
+};
+using Skeleton = std::unique_ptr<recorder_bpf, DestroySkeleton>;
+
+// The recorder opened, relocated against `btf` (the kernel's own if empty),
+// and loaded.
+Skeleton load(const std::string& btf)
 {
-	struct Destroy {
-		void operator()(recorder_bpf* skel) const { recorder_bpf__destroy(skel); }
-	};
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path.empty() ? nullptr : btf_path.c_str());
-	std::unique_ptr<recorder_bpf, Destroy> skel(recorder_bpf__open_opts(&opts));
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf.empty() ? nullptr : btf.c_str());
+	Skeleton skel(recorder_bpf__open_opts(&opts));
 	if (!skel)
 		check(-errno, "open BPF recorder");
 	skel->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
@@ -214,6 +245,27 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 			for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i)
 				skel->rodata->arg_syscall_nr[abi.id][i] = syscall_nr(abi.scmp_arch, arg_syscall_name(i)).value_or(~0U);
 	check(recorder_bpf__load(skel.get()), "load BPF recorder");
+	return skel;
+}
+
+// Loads, pins and attaches the recorder. Returns whether the BTF cache
+// should be written (it has no file for this kernel, or had a bad one).
+bool load_and_pin(const std::string& dir, const std::optional<BtfCache>& cache)
+{
+	Skeleton skel;
+	constexpr const char* kKernelBtf = "the kernel's BTF";
+	std::string against = kKernelBtf;
+	if (std::optional<std::string> btf = cache ? cache->find() : std::nullopt) {
+		try {
+			skel = load(*btf);
+			against = "the cached " + *btf;
+		} catch (const std::exception& e) {
+			logging::warn("the cached BTF " + *btf + " did not load (" + e.what() + "): using the kernel's");
+			cache->remove();
+		}
+	}
+	if (!skel)
+		skel = load("");
 
 	make_dir(dir);
 	try {
@@ -231,14 +283,15 @@ void load_and_pin(const std::string& dir, const std::string& btf_path)
 			check(bpf_program__pin(prog, (dir + "/" + name).c_str()), std::string("pin BPF program ") + name);
 			return bpf_program__fd(prog);
 		};
-		for (const char* name : kProgs)
-			attach(dir, pin_program(name), name);
-		pin_program(kExitProg);
+		for (const Prog& prog : kProgs)
+			attach(dir, pin_program(prog.name), prog);
+		pin_program(kExitProg.name);
 	} catch (...) {
 		remove_pins(dir);
 		throw;
 	}
-	logging::info("loaded and attached the BPF recorder, pinned at " + dir);
+	logging::info("loaded and attached the BPF recorder, relocated against " + against + ", pinned at " + dir);
+	return cache && against == kKernelBtf;
 }
 
 // A process's state letter and the clock tick after boot at which it
@@ -293,7 +346,8 @@ NodeLock::NodeLock(std::chrono::milliseconds wait)
 	throw_errno(std::string("lock ") + kLockPath);
 }
 
-NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodeProgram([&] {
+NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_cache_dir)
+{
 	libbpf_set_print(log_libbpf);
 	ensure_bpffs();
 	// Each level checked before anything in it is used, removed or pinned.
@@ -302,27 +356,45 @@ NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_path) : NodePro
 	if (fully_pinned(dir)) {
 		require_trusted_dir(kPinRoot, false);
 		require_trusted_dir(dir, false);
-		return dir;
+	} else {
+		make_dir(kPinRoot);
+		require_trusted_dir(kPinRoot, false);
+		remove_pins(dir); // what a crash half-way through a load left
+		try {
+			if (load_and_pin(dir, btf_cache_dir.empty() ? std::nullopt : std::optional(btf_cache(btf_cache_dir))))
+				uncached_btf_ = btf_cache_dir;
+		} catch (...) {
+			::rmdir(kPinRoot);
+			throw;
+		}
 	}
-	make_dir(kPinRoot);
-	require_trusted_dir(kPinRoot, false);
-	remove_pins(dir); // what a crash half-way through a load left
-	try {
-		load_and_pin(dir, btf_path);
-	} catch (...) {
-		::rmdir(kPinRoot);
-		throw;
-	}
-	return dir;
-}())
-{
+	open_pins(std::move(dir));
 }
 
-NodeProgram::NodeProgram(std::string dir) : dir_(std::move(dir))
+void NodeProgram::write_btf_cache() const
 {
+	if (uncached_btf_.empty())
+		return;
+	try {
+		btf_cache(uncached_btf_).write();
+	} catch (const std::exception& e) {
+		logging::warn(std::string("the next first load on this node will parse the kernel's BTF again: ") +
+			      e.what());
+	}
+}
+
+NodeProgram::NodeProgram(std::string dir)
+{
+	open_pins(std::move(dir));
+}
+
+void NodeProgram::open_pins(std::string dir)
+{
+	dir_ = std::move(dir);
 	pidns_ = get_pinned(dir_ + "/pidns");
 	targets_ = get_pinned(dir_ + "/targets");
 	membership_ = get_pinned(dir_ + "/membership");
+	newborn_ = get_pinned(dir_ + "/newborn");
 	gated_ = get_pinned(dir_ + "/gated");
 	slots_ = get_pinned(dir_ + "/slots");
 	args_ = get_pinned(dir_ + "/arg_values");
@@ -353,10 +425,10 @@ void NodeProgram::update_exit_program()
 	bool wanted = false;
 	for (const struct slot& s : read_slots())
 		wanted = wanted || (s.in_use && s.watch_denied);
-	std::string link = dir_ + "/link_" + kExitProg;
+	std::string link = dir_ + "/link_" + kExitProg.name;
 	bool attached = ::access(link.c_str(), F_OK) == 0;
 	if (wanted && !attached)
-		attach(dir_, get_pinned(dir_ + "/" + kExitProg).get(), kExitProg);
+		attach(dir_, get_pinned(dir_ + "/" + kExitProg.name).get(), kExitProg);
 	else if (!wanted && attached)
 		::unlink(link.c_str()); // detaches
 }
@@ -530,6 +602,9 @@ void NodeProgram::free_slot(uint32_t nr)
 	for (const auto& [tgid, slot] : map_entries<uint32_t, uint32_t>(gated_.get(), "read BPF map gated"))
 		if (slot == nr)
 			bpf_map_delete_elem(gated_.get(), &tgid);
+	for (const auto& [tid, member] : map_entries<uint32_t, struct member>(newborn_.get(), "read BPF map newborn"))
+		if (member.slot == nr)
+			bpf_map_delete_elem(newborn_.get(), &tid);
 	for (const struct arg_key& k : arg_keys_of(nr))
 		bpf_map_delete_elem(args_.get(), &k);
 	struct slot none = {};
@@ -570,6 +645,7 @@ void NodeProgram::unload_if_idle()
 	pidns_.reset();
 	targets_.reset();
 	membership_.reset();
+	newborn_.reset();
 	gated_.reset();
 	slots_.reset();
 	args_.reset();

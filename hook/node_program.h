@@ -33,9 +33,13 @@ private:
 class NodeProgram {
 public:
 	// The pinned program's maps; loads, pins and attaches it first if no
-	// recording on the node has it. `btf_path`, if not empty, names the
-	// kernel BTF to relocate against instead of /sys/kernel/btf/vmlinux.
-	NodeProgram(const NodeLock& lock, const std::string& btf_path);
+	// recording on the node has it, relocated against the BTF cached in
+	// `btf_cache_dir` if there is (see BtfCache; empty: no cache).
+	NodeProgram(const NodeLock& lock, const std::string& btf_cache_dir);
+	// After a load without the BTF cache: writes it, for the next first
+	// load. Slow (it parses the kernel's BTF): call it once the container
+	// runs. Failures are logged.
+	void write_btf_cache() const;
 
 	// Takes a free slot and starts recording the target into it. Frees first
 	// the slots of tracing children that are gone. With `watch_denied` (the
@@ -75,6 +79,7 @@ public:
 private:
 	// Opens what is pinned, without loading.
 	explicit NodeProgram(std::string dir);
+	void open_pins(std::string dir);
 	// Frees the slots of tracing children that are gone, looking at no more
 	// than `at_most` in-use slots from `from` on.
 	size_t free_stale_slots(const std::vector<struct slot>& slots, uint32_t from, size_t at_most);
@@ -92,6 +97,7 @@ private:
 	void count_host_recording(int delta);
 
 	std::string dir_;
-	UniqueFd pidns_, targets_, membership_, gated_, slots_, args_, settings_;
+	std::string uncached_btf_; // the BTF cache dir to write, after a load without it
+	UniqueFd pidns_, targets_, membership_, newborn_, gated_, slots_, args_, settings_;
 	std::array<UniqueFd, 3> bitmaps_; // by Bitmap
 };

@@ -11,10 +11,10 @@ constexpr std::chrono::seconds kReleaseWait{30};
 
 } // namespace
 
-Recorder::Recorder(const Target& target, const std::string& btf_path, bool watch_denied, bool arg_rules)
+Recorder::Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules)
 {
 	NodeLock lock(kClaimWait);
-	program_.emplace(lock, btf_path);
+	program_.emplace(lock, btf_cache_dir);
 	slot_ = program_->claim(lock, target, watch_denied, arg_rules);
 }
 

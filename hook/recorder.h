@@ -14,12 +14,11 @@
 class Recorder {
 public:
 	// Recording is live when this returns: every syscall of the target after
-	// its runtime's first prctl is seen. `btf_path`, if not empty, names the
-	// kernel BTF to use instead of /sys/kernel/btf/vmlinux.
+	// its runtime's first prctl is seen. `btf_cache_dir`: see NodeProgram.
 	// With `watch_denied`, what the container's seccomp filter denies is
 	// noted too (see denied()); with `arg_rules`, the argument values of
 	// enum arg_syscall's syscalls (see arguments()).
-	Recorder(const Target& target, const std::string& btf_path, bool watch_denied, bool arg_rules);
+	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules);
 	// Stops recording; the last recording on the node unloads the program.
 	~Recorder();
 	Recorder(const Recorder&) = delete;
@@ -38,6 +37,8 @@ public:
 	uint64_t untracked() const;
 	// Whether the runtime got as far as exec'ing the container's process.
 	bool execed() const;
+	// See NodeProgram::write_btf_cache.
+	void write_btf_cache() const { program_->write_btf_cache(); }
 	// Its slot in the node's program.
 	uint32_t slot() const { return slot_; }
 

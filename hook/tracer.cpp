@@ -11,6 +11,7 @@
 #include <ctime>
 #include <optional>
 
+#include "child_process.h"
 #include "error.h"
 #include "log.h"
 #include "node_program.h"
@@ -21,39 +22,6 @@
 #include "seccompprofile.h"
 
 namespace {
-
-// A forked child the hook is responsible for until it is handed over.
-class ChildProcess {
-public:
-	explicit ChildProcess(pid_t pid) : pid_(pid) {}
-	ChildProcess(const ChildProcess&) = delete;
-	ChildProcess& operator=(const ChildProcess&) = delete;
-	~ChildProcess()
-	{
-		if (pid_ > 0) {
-			::kill(pid_, SIGKILL);
-			reap();
-		}
-	}
-	// The child now runs on its own, past the hook's exit.
-	void release() { pid_ = -1; }
-	// Waits for it and describes how it ended.
-	std::string reap()
-	{
-		int status = 0;
-		while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-		}
-		pid_ = -1;
-		if (WIFEXITED(status))
-			return "exit status " + std::to_string(WEXITSTATUS(status));
-		if (WIFSIGNALED(status))
-			return "signal " + std::to_string(WTERMSIG(status));
-		return "unknown status";
-	}
-
-private:
-	pid_t pid_;
-};
 
 void send_line(int fd, const std::string& line)
 {
@@ -236,7 +204,7 @@ int record(const TraceJob& job, int ready_fd)
 	UniqueFd signals;
 	try {
 		signals = block_signals();
-		rec.emplace(job.target, job.btf_path, job.report.base.under_seccomp.value_or(false), job.arg_rules);
+		rec.emplace(job.target, job.btf_cache_dir, job.report.base.under_seccomp.value_or(false), job.arg_rules);
 	} catch (const std::exception& e) {
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;
@@ -253,6 +221,7 @@ int record(const TraceJob& job, int ready_fd)
 		logging::warn(std::string("status will not show this recording's container: ") + e.what());
 	}
 	logging::info("recording pid " + std::to_string(job.target.pid) + " into " + job.output.display());
+	rec->write_btf_cache();
 	if (job.report.base.under_seccomp.value_or(false))
 		logging::warn("container " + job.report.base.container_id + " runs under a seccomp filter: what it denies" +
 			      " is not recorded, only listed in the report's denied (record with the filter you mean to" +

@@ -29,7 +29,7 @@ struct TraceJob {
 	std::optional<ResourceOutput> resource;
 	ReportOutput report;
 	std::optional<InputProfile> input;   // the if: profile
-	std::string btf_path;                // empty: the running kernel's
+	std::string btf_cache_dir;           // empty: no BTF cache (see BtfCache)
 	bool allow_denied = false;           // allow what the container's filter denied
 	bool arg_rules = false;              // allow syscalls only with the argument values seen
 };

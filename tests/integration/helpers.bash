@@ -173,7 +173,7 @@ assert_lacks_syscall() {
 our_bpf_objects() {
 	local progs maps links pins
 	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|sys_exit|process_fork|process_exec|process_exit)$"))] | length')
-	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|membership|gated|slots|seen|denied|killed|arg_values|settings|in_syscall|recorder[.].*)$"))] | length')
+	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|membership|newborn|gated|slots|seen|denied|killed|arg_values|settings|in_syscall|recorder[.].*)$"))] | length')
 	links=$(bpftool -j link show | jq '[.[] | select(.type == "raw_tracepoint" or .type == "tracing")] | length')
 	pins=$(find /sys/fs/bpf/oci-seccomp-recorder 2>/dev/null | wc -l)
 	echo "progs=$progs maps=$maps links=$links pins=$pins"

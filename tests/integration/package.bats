@@ -47,6 +47,7 @@ teardown() {
 	for lib in libbpf1 libseccomp2 libstdc++6 libc6; do
 		[[ "$depends" == *"$lib "* ]]
 	done
+	[[ "$depends" == *bpftool* ]] # writes the BTF cache
 }
 
 @test "dpkg -i, record through podman's default hooks dir, dpkg -r: nothing of ours remains" {
@@ -74,6 +75,7 @@ teardown() {
 	# (The lock file in /run stays: a hook may hold it while dpkg runs, and
 	# /run is emptied at boot.)
 	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
+	[ ! -e /var/cache/oci-seccomp-recorder ] # the BTF cache
 	[ "$(our_bpf_objects)" = "progs=0 maps=0 links=0 pins=0" ]
 	# And podman runs annotated containers as if we had never been there.
 	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/true

@@ -1,0 +1,9 @@
+// Directories root may trust what it finds in.
+#pragma once
+
+#include <string>
+
+// Throws unless `path` is a directory (not a symlink to one) owned by root
+// and writable by nobody else, or, with `sticky_ok`, sticky (others may add
+// entries there, but not rename or delete root's).
+void require_trusted_dir(const std::string& path, bool sticky_ok);
