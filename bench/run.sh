@@ -43,6 +43,7 @@ stats() {
 median() { stats | cut -d' ' -f1; }
 spread() { stats | awk '{ printf "%.4g [%.4g–%.4g]", $1, $2, $3 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
+median_of() { echo "${1%% *}"; } # of a spread
 # Times come from bash's $EPOCHREALTIME: spawning date would cost milliseconds.
 
 ROWS=()
@@ -80,12 +81,19 @@ hook_run_us() { # HOOK [ARGS...] -> microseconds, or "fail"
 	[ "$rc" = 0 ] && echo $((end - start)) || echo "fail $((end - start))"
 	stop_target
 }
-hook_latency_ms() {
-	for _ in $(seq "$RUNS"); do hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES"; done |
+hook_latency_ms() { # [HOOK ARGS...]
+	for _ in $(seq "$RUNS"); do hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" "$@"; done |
 		awk '{ print $1 / 1000 }' | spread
 }
-# Cold: no recording on the node, so the hook loads and attaches the program.
-lat_cold=$(hook_latency_ms)
+# Cold: no recording on the node, so the hook loads and attaches the program:
+# the first time on this kernel (no BTF cache), then as every later first
+# recording does (the first one wrote the cache).
+lat_uncached=$(hook_latency_ms --btf-cache '')
+wait_until 10 nothing_left
+hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --btf-cache "$WORK/btf-cache" >/dev/null
+wait_until 10 nothing_left
+[ -n "$(ls "$WORK/btf-cache")" ] || { echo "bench/run.sh: the hook wrote no BTF cache" >&2; exit 1; }
+lat_cold=$(hook_latency_ms --btf-cache "$WORK/btf-cache")
 wait_until 10 nothing_left
 # Warm: another container is being recorded, so the program is there already.
 run_container -d --name keeper --annotation "$ANNOTATION=of:keeper.json" -- /bin/sleep 600 >/dev/null
@@ -101,8 +109,9 @@ else
 	ref_cell="$(awk -v us="$ref_lat" 'BEGIN { printf "%.1f ms", us / 1000 }')"
 	REF_FAILS=
 fi
-row "1. hook latency, ms (median [p25–p75], $RUNS runs): first recording on the node" "$lat_cold" "reference hook: $ref_cell" ""
-row "1. ... while another container is being recorded" "$lat_warm" "" ""
+row "1. hook latency, ms (median [p25–p75], $RUNS runs): first recording on the node" "$lat_cold" "reference hook: $ref_cell" "$(ratio "$(median_of "$lat_cold")" "$(median_of "$lat_warm")") of warm"
+row "1. ... the first on this kernel (no BTF cache yet)" "$lat_uncached" "" "$(ratio "$(median_of "$lat_uncached")" "$(median_of "$lat_warm")") of warm"
+row "1. ... while another container is being recorded (warm)" "$lat_warm" "" ""
 # Where the first load goes (bench/load.cpp): the kernel's BTF, then each
 # program loaded alone (its relocation, verification and the maps it uses).
 load_parts=$(build/bench/bench_load "$REPS" | awk '{ v = $NF; $NF = ""; sub(/ $/, ""); printf "%s%s %s ms", (NR > 1 ? "; " : ""), $0, v }')
