@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* burst: right after start, makes every syscall number it safely can, once,
  * with all-zero arguments (most fail with EFAULT, EINVAL or EBADF, which is
  * fine: a failed syscall is still a syscall the profile must allow). Only

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 """Prints a markdown table comparing seccomp profiles for one container on
 x86_64 with podman's default capabilities: how many syscalls each allows, and
 what each allows of the syscalls that argument rules restrict.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // floor: attaches floor.bpf.c's empty program to sys_enter, prints
 // "attached", and holds it until stdin closes.
 #include <bpf/libbpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // load: where the first recording's load time goes. Prints, in ms (median of
 // RUNS loads, RUNS from argv[1], default 5): parsing the kernel's BTF alone,
 // opening and loading the whole recorder (relocation and verification, what

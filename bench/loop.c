@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* loop N [STAMP]: makes N getppid() calls and prints the time per call.
  * With STAMP, writes the CLOCK_REALTIME nanoseconds at which it is about to
  * exit to that file (for the exit-to-profile figure). */

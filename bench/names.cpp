@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // names: reads native syscall numbers, one per line, and prints the name
 // libseccomp gives each (the same resolution the hook uses).
 #include <iostream>

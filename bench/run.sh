@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The benchmark: what recording costs a container and the node, measured in
 # one run on this machine, each figure against a baseline from the same run,
 # and side by side with oci-seccomp-bpf-hook where that can run at all.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* Records which syscalls the tasks of containers make: one program for every
  * recording on the node, each recording a slot in its maps.
  *
@@ -24,7 +24,7 @@
 #include <bpf/bpf_core_read.h>
 #include "recorder_types.h"
 
-char LICENSE[] SEC("license") = "GPL";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Native syscall number of prctl, resolved by user space with libseccomp. */
 const volatile __u32 prctl_nr = 0;

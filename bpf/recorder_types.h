@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: Apache-2.0 */
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* Types shared by recorder.bpf.c and the hook's user side. */
 #ifndef OCI_SECCOMP_RECORDER_TYPES_H
 #define OCI_SECCOMP_RECORDER_TYPES_H

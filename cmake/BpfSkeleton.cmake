@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # bpf_skeleton(NAME SOURCE [HEADER...]): compile SOURCE (a CO-RE .bpf.c) with clang for the
 # BPF target and generate NAME.skel.h with bpftool. Gives the INTERFACE target
 # NAME_skel, which carries the include path of the skeleton and links libbpf.

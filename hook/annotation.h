@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The io.containers.trace-syscall annotation, in the form oci-seccomp-bpf-hook
 // reads: "of:OUTPUT" and optionally "if:INPUT", separated by ';'; ours also
 // takes "args:on" or "args:off" (argument rules for this recording, whatever

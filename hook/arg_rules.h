@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // Argument rules: what the recorder kept of the arguments of the syscalls
 // that enum arg_syscall lists, turned into the OCI seccomp "args" that allow
 // each of them only with the values seen.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The kernel's BTF cut down to what the recorder's CO-RE relocations use
 // (bpftool gen min_core_btf), kept per kernel build and program build. A
 // first load that relocates against it never parses /sys/kernel/btf/vmlinux

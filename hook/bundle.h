@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // What the runc wrapper does to a bundle: adds our hook to config.json when
 // the container asks to be recorded, and leaves every other bundle alone.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // A forked child process, killed and reaped if it is still ours when the
 // owner goes.
 #pragma once

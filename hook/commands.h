@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The subcommands: `merge` and `diff` for profiles once they are recorded,
 // `status`, `stop` and `cleanup` for the recordings running on the node.
 // Each takes the arguments after its name and returns the exit status;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // Owning file descriptor, reading and writing all of a buffer, and locking one.
 #pragma once
 

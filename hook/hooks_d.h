@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // Our own hooks.d entry (the oci-hooks(5) JSON the package installs), read
 // by the runc wrapper so that a runtime that reads no hooks.d runs the hook
 // exactly as podman and CRI-O do: same binary, arguments and conditions.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include "json_text.h"
 
 bool shallow_json(std::string_view text)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // JSON from outside (annotations, the runtime's state, profiles, bundles),
 // parsed only when it nests no deeper than a real one ever does: every
 // recursive walk of a parsed value (destroying it, among others) takes stack

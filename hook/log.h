@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // Logging for the hook and its tracing child: stderr while the runtime is
 // listening, always syslog, and a log file when the operator names one
 // (nodes often run no syslog daemon).

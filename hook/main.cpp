@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // oci-seccomp-recorder: an OCI prestart hook that records the syscalls a
 // container makes and writes a seccomp profile that allows just those.
 #include <getopt.h>

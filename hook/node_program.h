@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The node's one recorder program. The first recording loads it, pins it in
 // bpffs and attaches it, every later one shares it, and the last one out
 // detaches and unpins it all: one program on sys_enter however many

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The profile a recording writes: its if: profile (or an empty allow-list)
 // kept as it is, plus one rule allowing what was recorded and that profile
 // does not decide.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The one directory profiles are read from and written to. Paths come from an
 // annotation anyone who can create a pod may write: each is resolved below
 // this directory with openat2 and never through a symlink.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // One container's recording: a slot in the node's shared BPF program.
 #pragma once
 

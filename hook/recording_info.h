@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // What `status` shows of a recording that its BPF slot does not hold: one
 // small file per slot in /run/oci-seccomp-recorder, written by the tracing
 // child once it records and removed with the slot (also when a later

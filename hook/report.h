@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The report beside every profile (OUT.report.json): what one recording saw
 // and how it ended, for CI pipelines to read.
 #pragma once

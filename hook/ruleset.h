@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // A seccomp profile (the JSON podman, CRI-O and runc read) reduced to what
 // merging, comparing and converting need: the top-level settings, the
 // architectures, and the rules grouped by everything but their syscall names.

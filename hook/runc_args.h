@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // A runc command line as the wrapper needs it: which bundle a create or run
 // makes a container from, and where runc is told to log (containerd reads a
 // failed create's reason from that log, not from stderr).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // oci-seccomp-recorder's runc wrapper, for runtimes that read no hooks.d
 // (containerd, through its runc shim's BinaryName): on `create` and `run` it
 // adds our hook to the bundle's config.json when the container asks to be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // A profile as a SeccompProfile custom resource of the Security Profiles
 // Operator (security-profiles-operator.x-k8s.io/v1beta1), in YAML for
 // `kubectl apply`.

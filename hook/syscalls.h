@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // Syscall names and architectures, all from libseccomp: no table of our own.
 #pragma once
 

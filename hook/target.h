@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The container to record: its init process and the namespaces that tell
 // its tasks apart from everyone else's.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The tracing child: forked by the hook, records the container until its
 // init exits, then writes the profile.
 #pragma once

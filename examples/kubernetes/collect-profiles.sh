@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # collect-profiles.sh OUT_DIR: copies each node's profiles into
 # OUT_DIR/nodes/NODE/ through the DaemonSet's pods, then merges the profiles
 # of the same path from all nodes into OUT_DIR/merged/ (a workload that ran on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The DaemonSet's init container: installs the package on the node with the
 # node's own apt, then lets the node's container runtime use it:
 #   NODE_RUNTIME=crio (default): CRI-O reads hooks.d itself; the drop-in for

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # uninstall.yaml's init container: takes the recorder out of the node's
 # container runtime (the CRI-O drop-in, or the block install.sh appended to
 # containerd's config), then removes the package. Profiles stay in

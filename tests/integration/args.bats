@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Argument rules: with --arg-rules (or args:on), socket, clone, unshare,
 # setns, personality and prctl are allowed only with the values recorded.
 

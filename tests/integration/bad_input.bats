@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Hostile input: the hook refuses it with one line on stderr and a non-zero
 # exit, before any BPF is loaded, and creates or changes no file.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The BTF cache: the first load on a kernel relocates against the kernel's
 # own BTF and caches what it used; later first loads relocate against that
 # and record the same; a cache that does not load, or that others could

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # What ships beside the binary and cannot all be run here (no cluster, no
 # CRI-O): the man page, the hooks.d JSON, the CRI-O drop-ins, the Kubernetes
 # examples. Each is parsed and checked against what its reader requires.

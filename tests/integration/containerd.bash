@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # containerd 1.6 from Debian, started by the test itself with a config of its
 # own (root, state, socket, CNI dirs under the test's tree; never the
 # system's containerd), configured as a node would be: `containerd config

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # containerd, which reads no hooks.d, through the runc wrapper: ctr run with
 # --runc-binary, and the Kubernetes path through containerd's CRI API (a pod
 # sandbox and its containers, as kubelet creates them) with the runtime

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The DaemonSet's image, built from examples/kubernetes/Containerfile and run
 # as daemonset.yaml and uninstall.yaml run it, without a cluster: the install
 # init container (privileged, host PID namespace, the node's staging

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # if: as oci-seccomp-bpf-hook defines it: the input profile is kept as it is,
 # and what was recorded and the input does not decide is added. Its test
 # suite's cases (test/00-simple.bats) are re-enacted here and in record.bats:

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Faults: the profile still lands, complete for what ran and never half
 # written, or the hook fails clearly; nothing of ours is left either way.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Shared set-up for the integration tests: every test gets a temp tree with a
 # rootfs (static busybox and the probe), podman storage of its own, the hook
 # installed in a hooks dir of its own, and the hook's profile dir and log.

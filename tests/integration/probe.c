@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /* A container workload with a fingerprint: each of its parts makes a syscall
  * that nothing else in the container (busybox, the runtime) makes, so a
  * profile shows exactly which parts were recorded.

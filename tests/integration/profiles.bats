@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # merge, diff and SeccompProfile output, run as a CI pipeline would run them
 # on profiles collected from nodes.
 

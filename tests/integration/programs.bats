@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Real programs from Debian's packages, in a Debian rootfs that mmdebstrap
 # builds (once per build dir): python3 with threads, sockets and
 # subprocesses, and nginx serving requests, recorded with argument rules.

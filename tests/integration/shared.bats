@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # One BPF program for every recording on the node: the first recording loads
 # and attaches it, the last one out unloads it, and a recording that ends
 # never takes it from one that goes on.

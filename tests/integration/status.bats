@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Seeing and controlling what runs on the node: status, stop and cleanup on
 # real recordings.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 """Checks, for the tests, files that cannot be tried for real here.
 
 validate.py seccompprofile FILE   YAML against seccompprofile.schema.json

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Hard workloads: nothing missed, nothing mixed up.
 
 load helpers

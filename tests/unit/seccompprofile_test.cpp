@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include <catch2/catch.hpp>
 
 #include "error.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 """Runs one pod through containerd's CRI API as kubelet would, and prints what
 the tests check.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 """A real program's mix, run in a Debian rootfs: threads, TCP and Unix
 sockets, subprocesses, and nginx serving requests. It prints the same
 lines on every run, so a run under the recorded profile can be compared
