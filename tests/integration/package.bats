@@ -51,6 +51,14 @@ teardown() {
 	[[ "$depends" == *bpftool* ]] # writes the BTF cache
 }
 
+@test "lintian finds no error and no warning in the .deb" {
+	# Its overrides (each with its reason) ship in the package.
+	run lintian --allow-root --fail-on error,warning "$DEB"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"E: "* && "$output" != *"W: "* ]]
+}
+
 @test "dpkg -i, record through podman's default hooks dir, dpkg -r: nothing of ours remains" {
 	dpkg -i "$DEB"
 	PROFILES=$SYSTEM_PROFILES # what the installed hook uses; our helpers look there
