@@ -273,9 +273,9 @@ static __always_inline int member_slot(struct task_struct *task)
 	struct member m;
 	if (!current_member(task, &m))
 		return -1;
-	__u32 nr = m.slot;
-	struct slot *slot = bpf_map_lookup_elem(&slots, &nr);
-	return slot && slot->in_use && slot->generation == m.generation ? (int)nr : -1;
+	__u32 idx = m.slot;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &idx);
+	return slot && slot->in_use && slot->generation == m.generation ? (int)idx : -1;
 }
 
 /* The slot of the recording whose container's namespaces the task is in
@@ -334,12 +334,12 @@ static __always_inline __u64 regs_syscall_arg(struct pt_regs *regs, __u32 abi, i
 }
 
 /* Sets the (abi, nr) bit of a recording's bitmap in `map` (seen or denied). */
-static __always_inline void set_bit(void *map, __u32 slot_nr, __u32 abi, long nr)
+static __always_inline void set_bit(void *map, __u32 slot_idx, __u32 abi, long nr)
 {
-	struct seen_bitmap *bits = bpf_map_lookup_elem(map, &slot_nr);
+	struct seen_bitmap *bits = bpf_map_lookup_elem(map, &slot_idx);
 	if (!bits)
 		return;
-	__u32 bit = abi * MAX_SYSCALL_NR + (__u32)nr;
+	__u32 bit = SEEN_BIT(abi, (__u32)nr);
 	__u32 word = bit / 64;
 	if (word >= SEEN_WORDS)
 		return;
@@ -408,11 +408,11 @@ static __always_inline bool arg_value(struct pt_regs *regs, __u32 abi, __u32 whi
  * when the value is known already, an insert the first time. A rule that
  * runs out of room, or whose value cannot be read, is dropped: its syscall
  * is then allowed whatever its arguments, never refused wrongly. */
-static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt_regs *regs, __u32 abi, __u32 which)
+static __always_inline void keep_arg(struct slot *slot, __u32 slot_idx, struct pt_regs *regs, __u32 abi, __u32 which)
 {
 	__u32 rule = which == ARG_CLONE3 ? ARG_CLONE : which;
 	__u32 bit = 1U << rule;
-	struct arg_key key = {.slot = slot_nr, .rule = rule};
+	struct arg_key key = {.slot = slot_idx, .rule = rule};
 
 	if (rule >= ARG_RULE_COUNT || (slot->arg_overflow & bit))
 		return;
@@ -438,7 +438,7 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_nr, struct pt
 
 /* The recording the current task belongs to, if any: its slot and number.
  * A task of the host's alone is told apart before the call. */
-static __always_inline struct slot *current_slot(struct task_struct *task, bool fast, __u32 *slot_nr)
+static __always_inline struct slot *current_slot(struct task_struct *task, bool fast, __u32 *slot_idx)
 {
 	if (host_only(task, fast))
 		return NULL;
@@ -446,8 +446,8 @@ static __always_inline struct slot *current_slot(struct task_struct *task, bool 
 
 	if (found < 0)
 		return NULL;
-	*slot_nr = found;
-	struct slot *slot = bpf_map_lookup_elem(&slots, slot_nr);
+	*slot_idx = found;
+	struct slot *slot = bpf_map_lookup_elem(&slots, slot_idx);
 	return slot && slot->in_use ? slot : NULL;
 }
 
@@ -455,8 +455,8 @@ SEC("raw_tp/sys_enter")
 int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 slot_nr;
-	struct slot *slot = current_slot(task, true, &slot_nr);
+	__u32 slot_idx;
+	struct slot *slot = current_slot(task, true, &slot_idx);
 
 	if (!slot)
 		return 0;
@@ -482,17 +482,17 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	if (slot->watch_denied) {
 		struct watched_task *w = bpf_task_storage_get(&in_syscall, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (w) {
-			w->slot = slot_nr;
+			w->slot = slot_idx;
 			w->entered = 1;
 		}
 	}
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
-	set_bit(&seen, slot_nr, abi, nr);
+	set_bit(&seen, slot_idx, abi, nr);
 	if (slot->arg_rules) {
 		__u32 which = arg_syscall(abi, nr);
 		if (which < ARG_SYSCALL_COUNT)
-			keep_arg(slot, slot_nr, regs, abi, which);
+			keep_arg(slot, slot_idx, regs, abi, which);
 	}
 	return 0;
 }
@@ -514,19 +514,19 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	}
 	/* Rare (a denial), so the full check: a task whose recording ended,
 	 * its slot since given to another, must not count there. */
-	__u32 slot_nr = w->slot;
-	if (find_current_slot() != (int)slot_nr) {
+	__u32 slot_idx = w->slot;
+	if (find_current_slot() != (int)slot_idx) {
 		bpf_task_storage_delete(&in_syscall, task);
 		return 0;
 	}
-	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_idx);
 	if (!slot || !slot->in_use || !slot->started || !slot->watch_denied)
 		return 0;
 	long nr = regs_syscall_nr(regs);
 	__u32 abi = syscall_abi(task, &nr);
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
-	set_bit(&denied, slot_nr, abi, nr);
+	set_bit(&denied, slot_idx, abi, nr);
 	return 0;
 }
 
@@ -549,11 +549,11 @@ int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct
 		}
 		return 0;
 	}
-	__u32 slot_nr;
+	__u32 slot_idx;
 	bool entrant = false;
 	int found = host ? -1 : find_current_slot(); /* the parent's */
 	if (found >= 0) {
-		slot_nr = found;
+		slot_idx = found;
 	} else {
 		/* A process made inside a recorded container by one that joined
 		 * it from outside (runc exec: setns, then fork): tracked like the
@@ -563,17 +563,17 @@ int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct
 		found = pidns ? target_slot(child, pidns) : -1;
 		if (found < 0)
 			return 0;
-		slot_nr = found;
+		slot_idx = found;
 		entrant = true;
 	}
-	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_idx);
 	if (!slot || !slot->in_use)
 		return 0;
 	if (slot->members >= MAX_MEMBERS_PER_RECORDING) {
 		__sync_fetch_and_add(&slot->untracked, 1);
 		return 0;
 	}
-	m.slot = slot_nr;
+	m.slot = slot_idx;
 	m.generation = slot->generation;
 	if (bpf_map_update_elem(&newborn, &ctid, &m, BPF_ANY)) {
 		__sync_fetch_and_add(&slot->untracked, 1);
@@ -582,7 +582,7 @@ int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct
 	__sync_fetch_and_add(&slot->members, 1);
 	/* The children of a process still being set up are gated too. */
 	if ((entrant || (slot->gated && bpf_map_lookup_elem(&gated, &ptgid))) &&
-	    bpf_map_update_elem(&gated, &ctgid, &slot_nr, BPF_ANY) == 0)
+	    bpf_map_update_elem(&gated, &ctgid, &slot_idx, BPF_ANY) == 0)
 		__sync_fetch_and_add(&slot->gated, 1);
 	return 0;
 }
@@ -594,8 +594,8 @@ int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(on_process_exec)
 {
-	__u32 slot_nr;
-	struct slot *slot = current_slot(bpf_get_current_task_btf(), false, &slot_nr);
+	__u32 slot_idx;
+	struct slot *slot = current_slot(bpf_get_current_task_btf(), false, &slot_idx);
 
 	if (slot && slot->started && !slot->execed)
 		slot->execed = 1;
@@ -615,14 +615,14 @@ int BPF_PROG(on_process_exit)
 	 * syscall it died at is still in its registers. Rare, so looked up in
 	 * full. */
 	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR) {
-		__u32 slot_nr;
-		struct slot *slot = current_slot(task, false, &slot_nr);
+		__u32 slot_idx;
+		struct slot *slot = current_slot(task, false, &slot_idx);
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		if (slot && slot->started && slot->watch_denied && regs) {
 			long nr = regs_syscall_nr(regs);
 			__u32 abi = syscall_abi(task, &nr);
 			if (abi < ABI_COUNT && nr >= 0 && nr < MAX_SYSCALL_NR)
-				set_bit(&killed, slot_nr, abi, nr);
+				set_bit(&killed, slot_idx, abi, nr);
 		}
 	}
 	if (BPF_CORE_READ(task, signal, live.counter) != 0) {
@@ -634,8 +634,8 @@ int BPF_PROG(on_process_exit)
 	int found = member_slot(task);
 	if (found < 0)
 		return 0;
-	__u32 slot_nr = found;
-	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_nr);
+	__u32 slot_idx = found;
+	struct slot *slot = bpf_map_lookup_elem(&slots, &slot_idx);
 	if (!slot)
 		return 0;
 	if (slot->members > 0)

@@ -14,6 +14,8 @@ enum recorder_abi {
 	ABI_COUNT = 3,
 };
 #define SEEN_WORDS (ABI_COUNT * MAX_SYSCALL_NR / 64)
+/* The bit of (abi, nr) in a struct seen_bitmap: ABI after ABI. */
+#define SEEN_BIT(abi, nr) ((abi) * MAX_SYSCALL_NR + (nr))
 
 /* One program serves every recording on the node: each has a slot. */
 #define MAX_RECORDINGS 1024

@@ -36,12 +36,11 @@ std::optional<std::string> kernel_build_id()
 	UniqueFd fd(::open(kKernelNotes, O_RDONLY | O_CLOEXEC));
 	if (!fd)
 		return std::nullopt;
-	std::string notes(kMaxNotesBytes, '\0');
-	ssize_t n = ::read(fd.get(), notes.data(), notes.size());
-	if (n <= 0)
+	try {
+		return build_id_of_notes(read_capped(fd.get(), kMaxNotesBytes, kKernelNotes));
+	} catch (const std::exception&) {
 		return std::nullopt;
-	notes.resize(static_cast<size_t>(n));
-	return build_id_of_notes(notes);
+	}
 }
 
 bool trusted_file(const std::string& path)

@@ -35,10 +35,11 @@ std::optional<ConfigFile> read_config(const std::string& path)
 	struct stat st;
 	if (::fstat(fd.get(), &st) < 0 || !S_ISREG(st.st_mode) || static_cast<size_t>(st.st_size) > kMaxConfigBytes)
 		return std::nullopt;
-	ConfigFile config{std::string(static_cast<size_t>(st.st_size), '\0'), st.st_mode & 07777};
-	if (!read_all(fd.get(), config.text) || config.text.size() != static_cast<size_t>(st.st_size))
+	try {
+		return ConfigFile{read_capped(fd.get(), kMaxConfigBytes, path), st.st_mode & 07777};
+	} catch (const std::exception&) {
 		return std::nullopt;
-	return config;
+	}
 }
 
 std::map<std::string, std::string> string_annotations(const ordered_json& config)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "error.h"
+#include "path.h"
 #include "node_program.h"
 #include "recording_info.h"
 #include "profile_dir.h"
@@ -30,19 +31,10 @@ constexpr size_t kMaxProfileBytes = 64 << 20;
 
 RuleSet read_ruleset(const std::string& path)
 {
-	std::ifstream in(path, std::ios::binary);
-	if (!in)
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd)
 		throw_errno("open " + path);
-	std::string text;
-	char chunk[1 << 16];
-	while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0) {
-		text.append(chunk, static_cast<size_t>(in.gcount()));
-		if (text.size() > kMaxProfileBytes)
-			throw Error(path + " is larger than " + std::to_string(kMaxProfileBytes) + " bytes");
-	}
-	if (in.bad())
-		throw_errno("read " + path);
-	return parse_ruleset(text, path);
+	return parse_ruleset(read_capped(fd.get(), kMaxProfileBytes, path), path);
 }
 
 void write_output(const std::string& path, const std::string& data)
@@ -52,12 +44,11 @@ void write_output(const std::string& path, const std::string& data)
 			throw_errno("write standard output");
 		return;
 	}
-	size_t slash = path.find_last_of('/');
-	std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-	int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	SplitPath split = split_path(path);
+	int fd = ::open(split.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		throw_errno("open directory " + dir);
-	OutputFile(UniqueFd(fd), path.substr(slash + 1), path).write_atomically(data);
+		throw_errno("open directory " + split.dir);
+	OutputFile(UniqueFd(fd), split.name, path).write_atomically(data);
 }
 
 // Runs a subcommand body; errors become one line and `failure`.
@@ -130,20 +121,20 @@ namespace {
 
 // A recording on the node, as status shows it.
 struct Running {
-	NodeProgram::InUse used;
+	SlotTable::InUse used;
 	std::optional<RecordingInfo> info; // none: its tracing child has not written it (yet)
 	size_t syscalls;
 };
 
-std::vector<Running> running(const NodeProgram& program)
+std::vector<Running> running(NodeProgram& program)
 {
 	std::vector<Running> out;
-	for (const NodeProgram::InUse& used : program.slots_in_use()) {
-		struct seen_bitmap seen = program.read_bitmap(NodeProgram::Bitmap::kSeen, used.nr);
+	for (const SlotTable::InUse& used : program.slots_in_use()) {
+		struct seen_bitmap seen = program.read_bitmap(NodeProgram::Bitmap::kSeen, used.index);
 		size_t count = 0;
 		for (uint64_t word : seen.words)
 			count += static_cast<size_t>(std::popcount(word));
-		out.push_back({used, load_recording_info(used.nr), count});
+		out.push_back({used, load_recording_info(used.index), count});
 	}
 	return out;
 }
@@ -173,9 +164,9 @@ int status_command(int argc, char** argv)
 		if (as_json) {
 			nlohmann::ordered_json list = nlohmann::ordered_json::array();
 			for (const Running& r : all) {
-				nlohmann::ordered_json entry = {{"slot", r.used.nr}, {"container", nullptr}, {"pid", r.used.slot.init_tgid},
+				nlohmann::ordered_json entry = {{"slot", r.used.index}, {"container", nullptr}, {"pid", r.used.slot.init_tgid},
 								{"profile", nullptr}, {"started", nullptr}, {"syscalls", r.syscalls},
-								{"tracer", {{"pid", r.used.slot.owner_pid}, {"alive", r.used.tracer_alive}}}};
+								{"tracer", {{"pid", r.used.slot.owner_pid}, {"alive", r.used.owner_alive}}}};
 				if (r.info) {
 					entry["container"] = r.info->container_id;
 					entry["profile"] = r.info->profile;
@@ -192,7 +183,7 @@ int status_command(int argc, char** argv)
 				      "SINCE", "TRACER", "PROFILE");
 			out = line;
 			for (const Running& r : all) {
-				std::string tracer = std::to_string(r.used.slot.owner_pid) + (r.used.tracer_alive ? " running" : " gone");
+				std::string tracer = std::to_string(r.used.slot.owner_pid) + (r.used.owner_alive ? " running" : " gone");
 				std::snprintf(line, sizeof(line), "%-12.12s  %-7u  %-8zu  %-24s  %-14s  %s\n", container_of(r).c_str(),
 					      r.used.slot.init_tgid, r.syscalls, r.info ? r.info->started.c_str() : "?", tracer.c_str(),
 					      r.info ? r.info->profile.c_str() : "?");
@@ -236,7 +227,7 @@ int stop_command(int argc, char** argv)
 		// slot of one that is gone is freed, as cleanup does.
 		bool stale = false;
 		for (const Running& r : chosen) {
-			if (r.used.tracer_alive)
+			if (r.used.owner_alive)
 				::kill(static_cast<pid_t>(r.used.slot.owner_pid), SIGTERM);
 			else
 				stale = true;
@@ -248,14 +239,14 @@ int stop_command(int argc, char** argv)
 		auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
 		for (const Running& r : chosen) {
 			for (;;) {
-				struct slot s = program->read_slot(r.used.nr);
+				struct slot s = program->read_slot(r.used.index);
 				if (!s.in_use || s.owner_pid != r.used.slot.owner_pid || s.owner_start != r.used.slot.owner_start)
 					break;
 				if (std::chrono::steady_clock::now() > deadline)
 					throw Error("the recording of " + container_of(r) + " did not end within 30 s");
 				std::this_thread::sleep_for(std::chrono::milliseconds(20));
 			}
-			std::string what = r.used.tracer_alive ? "stopped" : "freed the slot of";
+			std::string what = r.used.owner_alive ? "stopped" : "freed the slot of";
 			std::string profile = r.info ? r.info->profile : "?";
 			write_output("", what + " " + container_of(r) + " (" + profile + ")\n");
 		}

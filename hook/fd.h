@@ -57,25 +57,10 @@ inline bool write_all(int fd, std::string_view data)
 	return true;
 }
 
-// Fills `data`, sized by the caller, through short reads and EINTR; at end of
-// file it stops and shrinks `data` to what was read. False, with errno set,
-// on an error.
-inline bool read_all(int fd, std::string& data)
-{
-	size_t off = 0;
-	while (off < data.size()) {
-		ssize_t n = ::read(fd, data.data() + off, data.size() - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return false;
-		if (n == 0)
-			break;
-		off += static_cast<size_t>(n);
-	}
-	data.resize(off);
-	return true;
-}
+// All of fd up to its end, refusing more than `max_bytes` ("WHAT is larger
+// than N bytes") before it holds more than one chunk past them. Throws on a
+// read error ("read WHAT: ...").
+std::string read_capped(int fd, size_t max_bytes, const std::string& what);
 
 // flock(LOCK_EX) for at most `wait` (flock itself has no timeout: this polls;
 // holders here keep their locks for milliseconds). False, with errno set, if

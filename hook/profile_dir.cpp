@@ -12,6 +12,7 @@
 #include <random>
 
 #include "error.h"
+#include "path.h"
 
 namespace {
 
@@ -33,12 +34,9 @@ std::string describe_type(mode_t mode)
 // A regular file's contents, at most max_bytes of them.
 std::string read_regular(int fd, const struct stat& st, size_t max_bytes, const std::string& what)
 {
-	if (static_cast<size_t>(st.st_size) > max_bytes)
+	if (static_cast<size_t>(st.st_size) > max_bytes) // refused before a byte is read
 		throw Error(what + " is larger than " + std::to_string(max_bytes) + " bytes");
-	std::string data(static_cast<size_t>(st.st_size), '\0');
-	if (!read_all(fd, data))
-		throw_errno("read " + what);
-	return data;
+	return read_capped(fd, max_bytes, what);
 }
 
 } // namespace
@@ -142,9 +140,7 @@ std::string ProfileDir::read(const std::string& annotated, size_t max_bytes) con
 OutputFile ProfileDir::output(const std::string& annotated) const
 {
 	std::string rel = relative(annotated);
-	size_t slash = rel.rfind('/');
-	std::string parent = slash == std::string::npos ? "." : rel.substr(0, slash);
-	std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+	auto [parent, name] = split_path(rel);
 	UniqueFd dir = open_beneath(parent, O_RDONLY | O_DIRECTORY);
 	std::string display = path_ + "/" + rel;
 	struct stat st;

@@ -29,35 +29,19 @@ Recorder::~Recorder()
 	}
 }
 
-namespace {
-
-std::set<SyscallId> ids_of(const struct seen_bitmap& bits)
-{
-	std::set<SyscallId> ids;
-	for (uint32_t word = 0; word < SEEN_WORDS; ++word)
-		for (uint32_t bit = 0; bit < 64; ++bit)
-			if (bits.words[word] & (1ULL << bit)) {
-				uint32_t index = word * 64 + bit;
-				ids.insert(SyscallId{index / MAX_SYSCALL_NR, index % MAX_SYSCALL_NR});
-			}
-	return ids;
-}
-
-} // namespace
-
 std::set<SyscallId> Recorder::syscalls() const
 {
-	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kSeen, slot_));
+	return syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kSeen, slot_));
 }
 
 std::set<SyscallId> Recorder::denied() const
 {
-	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kDenied, slot_));
+	return syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kDenied, slot_));
 }
 
 std::set<SyscallId> Recorder::killed() const
 {
-	return ids_of(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
+	return syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
 }
 
 RecordedArgs Recorder::arguments() const

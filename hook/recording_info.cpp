@@ -71,11 +71,8 @@ std::optional<RecordingInfo> load_recording_info(uint32_t slot)
 	UniqueFd fd(::openat(dir.get(), file_name(slot).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
 	if (!fd)
 		return std::nullopt;
-	std::string text(kMaxInfoBytes, '\0');
-	if (!read_all(fd.get(), text))
-		return std::nullopt;
 	try {
-		return parse_recording_info(text);
+		return parse_recording_info(read_capped(fd.get(), kMaxInfoBytes, file_name(slot)));
 	} catch (const std::exception&) {
 		return std::nullopt; // no information: status says so
 	}

@@ -2,6 +2,7 @@
 #include "seccompprofile.h"
 
 #include "error.h"
+#include "path.h"
 
 using nlohmann::json;
 
@@ -52,9 +53,9 @@ std::string render_args(const json& args, const std::string& rule)
 
 std::string resource_name(std::string_view file_name)
 {
-	std::string_view base = file_name.substr(file_name.find_last_of('/') + 1);
+	std::string base = split_path(file_name).name;
 	if (base.ends_with(".json"))
-		base.remove_suffix(5);
+		base.resize(base.size() - 5);
 	std::string name;
 	for (char c : base) {
 		char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;

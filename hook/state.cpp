@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "fd.h"
 #include "json_text.h"
 
 State parse_state(std::string_view text)
@@ -46,19 +47,5 @@ State parse_state(std::string_view text)
 
 State read_state(int fd)
 {
-	std::string buf;
-	char chunk[65536];
-	for (;;) {
-		ssize_t n = ::read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			throw_errno("read state from stdin");
-		if (n == 0)
-			break;
-		buf.append(chunk, static_cast<size_t>(n));
-		if (buf.size() > kMaxStateBytes)
-			throw Error("state on stdin is larger than " + std::to_string(kMaxStateBytes) + " bytes");
-	}
-	return parse_state(buf);
+	return parse_state(read_capped(fd, kMaxStateBytes, "state on stdin"));
 }

@@ -52,10 +52,10 @@ long innermost_pid(const std::string& proc)
 		if (line.rfind("NSpid:", 0) != 0)
 			continue;
 		std::istringstream fields(line.substr(6));
-		long nr = -1;
+		long pid = -1; // the last, innermost
 		for (long v; fields >> v;)
-			nr = v;
-		return nr;
+			pid = v;
+		return pid;
 	}
 	throw Error("no NSpid in " + proc + "/status");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Argument rules: with --arg-rules (or args:on), socket, clone, unshare,
-# setns, personality and prctl are allowed only with the values recorded.
+# setns, personality, prctl, ioctl, mmap and mprotect are allowed only with
+# the argument values recorded.
 
 load helpers
 

@@ -37,6 +37,30 @@ setup() {
 	done
 }
 
+@test "the README's list of integration tests is each file's own header" {
+	# Each file says what it covers in its header; the README repeats it
+	# word for word, so that the two cannot drift apart.
+	/usr/bin/python3 - "$SOURCE_DIR" <<'PY'
+import glob, os, re, sys
+src = sys.argv[1]
+def header(path):
+    words = []
+    for line in open(path).read().split("\n")[1:]:
+        if not line.startswith("#"):
+            break
+        if "SPDX-License-Identifier" not in line:
+            words += line[1:].split()
+    return " ".join(words)
+readme = open(os.path.join(src, "README.md")).read()
+listed = dict(re.findall(r"^  - `([a-z_]+\.bats)`: (.*?)(?=\n  - `|\n\n)", readme, re.S | re.M))
+files = {os.path.basename(p): header(p) for p in glob.glob(os.path.join(src, "tests/integration/*.bats"))}
+bad = sorted(set(files) ^ set(listed))
+bad += [name for name in files if name in listed and " ".join(listed[name].split()) != files[name]]
+if bad:
+    sys.exit("README's integration test list differs from the files' headers for: " + ", ".join(bad))
+PY
+}
+
 @test "the hooks.d JSON is an OCI hook for prestart that matches both annotation forms" {
 	json=$(sed -e "s|@HOOK_PATH@|/usr/libexec/oci/hooks.d/oci-seccomp-recorder|" \
 		-e "s|@DEFAULT_PROFILE_DIR@|/var/lib/oci-seccomp-profiles|" "$HOOKS_TEMPLATE")

@@ -90,6 +90,18 @@ assert_probe_recorded() {
 	[ ! -e "$PROFILES/broken.json" ]
 }
 
+@test "--verbose logs libbpf's debug output, each of its lines on its own" {
+	install_hook '["--verbose", "--btf-cache", ""]'
+	run record verbose /bin/probe record
+	[ "$status" -eq 0 ]
+	wait_for_profile verbose
+	[ "$(grep -c ' debug: libbpf: ' "$HOOK_LOG")" -gt 20 ]
+	grep -q " debug: libbpf: loading kernel BTF '/sys/kernel/btf/vmlinux'" "$HOOK_LOG"
+	# libbpf hands over several lines at once (a verifier log): never one log line.
+	! grep -q 'libbpf: .*\\x0a' "$HOOK_LOG"
+	assert_no_leftovers
+}
+
 @test "a tracing child that does not start in time is killed, and the container does not start" {
 	install_hook '["--timeout", "0.001"]'
 	run record slow /bin/echo should-not-run

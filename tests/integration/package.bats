@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
-# The Debian package as a node gets it: built with cpack, installed with
-# dpkg, used by podman from its default hooks dir, removed without a trace.
+# The Debian package as a node gets it: built with cpack, clean by lintian,
+# installed with dpkg, used by podman from its default hooks dir, removed
+# without a trace.
 # Installs and removes the system's package; puts back one that was there.
 
 load helpers

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include "proc_stat.h"
+
+TEST_CASE("a /proc/PID/stat line gives its state and start time, whatever the command is called",
+	  "[proc_stat]")
+{
+	std::string fields = " S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 987654 19 20";
+	auto ps = parse_proc_stat("4242 (oci-seccomp-rec)" + fields);
+	REQUIRE(ps);
+	CHECK(ps->state == 'S');
+	CHECK(ps->start == 987654);
+	// A command may hold spaces and parentheses: fields start after the last ')'.
+	ps = parse_proc_stat("4242 (a) Z (b c)" + fields);
+	REQUIRE(ps);
+	CHECK(ps->start == 987654);
+
+	CHECK_FALSE(parse_proc_stat(""));
+	CHECK_FALSE(parse_proc_stat("4242 (x"));
+	CHECK_FALSE(parse_proc_stat("4242 (x) S 1 2 3"));
+	CHECK_FALSE(parse_proc_stat("4242 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 soon"));
+}
+
+TEST_CASE("this process is alive by its pid and start time, and by no other start", "[proc_stat]")
+{
+	auto self = proc_stat(::getpid());
+	REQUIRE(self);
+	CHECK(process_alive(::getpid(), self->start));
+	CHECK_FALSE(process_alive(::getpid(), self->start + 1));
+	CHECK_FALSE(proc_stat(-1));
+}
