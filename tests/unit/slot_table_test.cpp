@@ -66,13 +66,24 @@ ClaimRequest container(uint32_t pidns, uint32_t mntns, int pidfd = 7)
 	return {pidns, mntns, 4242, pidfd, true, false};
 }
 
-} // namespace
-
-TEST_CASE("a claim takes the first free slot and adds its container to the maps", "[slot_table]")
-{
+// A node's slots, in memory.
+struct Node {
 	FakeSlotMaps maps;
 	Owners owners;
-	SlotTable table(maps, owners.alive());
+	SlotTable table{maps, owners.alive()};
+
+	// n recordings of containers of PID namespaces pidns.., by owners pid..
+	void fill(uint32_t n, uint32_t pidns, uint32_t pid)
+	{
+		for (uint32_t i = 0; i < n; ++i)
+			table.claim(container(pidns + i, 1), {static_cast<pid_t>(pid + i), 9});
+	}
+};
+
+} // namespace
+
+TEST_CASE_METHOD(Node, "a claim takes the first free slot and adds its container to the maps", "[slot_table]")
+{
 
 	uint32_t a = table.claim(container(100, 200, 7), {500, 9});
 	CHECK(a == 0);
@@ -104,11 +115,8 @@ TEST_CASE("a claim takes the first free slot and adds its container to the maps"
 	CHECK(table.in_use().size() == 2);
 }
 
-TEST_CASE("a freed slot takes away what its recording added, and nothing of another's", "[slot_table]")
+TEST_CASE_METHOD(Node, "a freed slot takes away what its recording added, and nothing of another's", "[slot_table]")
 {
-	FakeSlotMaps maps;
-	Owners owners;
-	SlotTable table(maps, owners.alive());
 	uint32_t a = table.claim(container(100, 200), {500, 9});
 	uint32_t b = table.claim(container(100, 201), {501, 9});
 
@@ -131,11 +139,8 @@ TEST_CASE("a freed slot takes away what its recording added, and nothing of anot
 	CHECK(maps.slots[c].generation == 3);
 }
 
-TEST_CASE("a container already recorded is refused, and the other recording keeps all it has", "[slot_table]")
+TEST_CASE_METHOD(Node, "a container already recorded is refused, and the other recording keeps all it has", "[slot_table]")
 {
-	FakeSlotMaps maps;
-	Owners owners;
-	SlotTable table(maps, owners.alive());
 	uint32_t a = table.claim(container(100, 200, 7), {500, 9});
 
 	CHECK_THROWS_WITH(table.claim(container(100, 200, 8), {501, 9}),
@@ -147,11 +152,8 @@ TEST_CASE("a container already recorded is refused, and the other recording keep
 	CHECK(maps.slots[a].in_use == 1);
 }
 
-TEST_CASE("recordings of the host's PID namespace are counted for the host's fast path", "[slot_table]")
+TEST_CASE_METHOD(Node, "recordings of the host's PID namespace are counted for the host's fast path", "[slot_table]")
 {
-	FakeSlotMaps maps;
-	Owners owners;
-	SlotTable table(maps, owners.alive());
 	uint32_t a = table.claim(container(HOST_PIDNS_INO, 200), {500, 9});
 	uint32_t b = table.claim(container(HOST_PIDNS_INO, 201), {501, 9});
 	CHECK(maps.set.host_recordings == 2);
@@ -162,13 +164,9 @@ TEST_CASE("recordings of the host's PID namespace are counted for the host's fas
 	CHECK(maps.pidns.empty());
 }
 
-TEST_CASE("a claim frees the slots of owners that are gone, a few in turn", "[slot_table]")
+TEST_CASE_METHOD(Node, "a claim frees the slots of owners that are gone, a few in turn", "[slot_table]")
 {
-	FakeSlotMaps maps;
-	Owners owners;
-	SlotTable table(maps, owners.alive());
-	for (uint32_t i = 0; i < 40; ++i)
-		table.claim(container(1000 + i, 1), {static_cast<pid_t>(2000 + i), 9});
+	fill(40, 1000, 2000);
 	owners.gone = {2003, 2020}; // SIGKILLed tracing children
 	maps.set.tidy_from = 0;     // the turn is at the table's start
 
@@ -189,13 +187,9 @@ TEST_CASE("a claim frees the slots of owners that are gone, a few in turn", "[sl
 	CHECK(maps.set.tidy_from == 32);
 }
 
-TEST_CASE("a full table looks at every owner before it refuses", "[slot_table]")
+TEST_CASE_METHOD(Node, "a full table looks at every owner before it refuses", "[slot_table]")
 {
-	FakeSlotMaps maps;
-	Owners owners;
-	SlotTable table(maps, owners.alive());
-	for (uint32_t i = 0; i < MAX_RECORDINGS; ++i)
-		table.claim(container(10000 + i, 1), {static_cast<pid_t>(20000 + i), 9});
+	fill(MAX_RECORDINGS, 10000, 20000);
 
 	CHECK_THROWS_WITH(table.claim(container(1, 1), {1, 9}),
 			  "already " + std::to_string(MAX_RECORDINGS) + " recordings on this node");
@@ -206,13 +200,9 @@ TEST_CASE("a full table looks at every owner before it refuses", "[slot_table]")
 	CHECK(maps.pidns.count(10700) == 0);
 }
 
-TEST_CASE("free_stale frees every slot whose owner is gone, and only those", "[slot_table]")
+TEST_CASE_METHOD(Node, "free_stale frees every slot whose owner is gone, and only those", "[slot_table]")
 {
-	FakeSlotMaps maps;
-	Owners owners;
-	SlotTable table(maps, owners.alive());
-	for (uint32_t i = 0; i < 5; ++i)
-		table.claim(container(100 + i, 1), {static_cast<pid_t>(200 + i), 9});
+	fill(5, 100, 200);
 	owners.gone = {201, 204};
 	CHECK(table.free_stale() == 2);
 	std::vector<SlotTable::InUse> left = table.in_use();
