@@ -153,11 +153,13 @@ struct {
 
 /* The ABI a syscall entered through, or ABI_COUNT for one the kernel will
  * not dispatch. The x32 bit means x32 only on the 64-bit entry: through
- * int 0x80 it is part of an i386 number, too large to be one. */
-static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
+ * int 0x80 it is part of an i386 number, too large to be one. `fast`: a
+ * direct load (at every recorded syscall; a field, not a pointer, so the
+ * verifier need not search the kernel's BTF), else a probe read. */
+static __always_inline __u32 syscall_abi(struct task_struct *task, bool fast, long *nr)
 {
 #if defined(__TARGET_ARCH_x86)
-	if (BPF_CORE_READ(task, thread_info.status) & TS_COMPAT)
+	if ((fast ? task->thread_info.status : BPF_CORE_READ(task, thread_info.status)) & TS_COMPAT)
 		return ABI_COMPAT;
 	if (*nr & X32_SYSCALL_BIT) {
 		if (!x32_dispatched)
@@ -166,7 +168,7 @@ static __always_inline __u32 syscall_abi(struct task_struct *task, long *nr)
 		return ABI_X32;
 	}
 #elif defined(__TARGET_ARCH_arm64)
-	if (BPF_CORE_READ(task, thread_info.flags) & (1UL << TIF_32BIT))
+	if ((fast ? task->thread_info.flags : BPF_CORE_READ(task, thread_info.flags)) & (1UL << TIF_32BIT))
 		return ABI_COMPAT;
 #endif
 	return ABI_NATIVE;
@@ -462,7 +464,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 
 	long nr = id;
-	__u32 abi = syscall_abi(task, &nr);
+	__u32 abi = syscall_abi(task, true, &nr);
 	if (!slot->started) {
 		if (abi != ABI_NATIVE || nr != prctl_nr)
 			return 0;
@@ -523,7 +525,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	if (!slot || !slot->in_use || !slot->started || !slot->watch_denied)
 		return 0;
 	long nr = regs_syscall_nr(regs);
-	__u32 abi = syscall_abi(task, &nr);
+	__u32 abi = syscall_abi(task, false, &nr);
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
 	set_bit(&denied, slot_idx, abi, nr);
@@ -620,7 +622,7 @@ int BPF_PROG(on_process_exit)
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 		if (slot && slot->started && slot->watch_denied && regs) {
 			long nr = regs_syscall_nr(regs);
-			__u32 abi = syscall_abi(task, &nr);
+			__u32 abi = syscall_abi(task, false, &nr);
 			if (abi < ABI_COUNT && nr >= 0 && nr < MAX_SYSCALL_NR)
 				set_bit(&killed, slot_idx, abi, nr);
 		}
