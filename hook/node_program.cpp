@@ -99,12 +99,15 @@ std::string_view object_bytes()
 	return {static_cast<const char*>(elf), size};
 }
 
-// Names this build of the BPF object.
-std::string object_id()
+// Names this build of the BPF object (hashed once: it is some 100 KiB).
+const std::string& object_id()
 {
-	char name[32];
-	std::snprintf(name, sizeof(name), "%016zx", std::hash<std::string_view>{}(object_bytes()));
-	return name;
+	static const std::string id = [] {
+		char name[32];
+		std::snprintf(name, sizeof(name), "%016zx", std::hash<std::string_view>{}(object_bytes()));
+		return std::string(name);
+	}();
+	return id;
 }
 
 // Pins of one build of the program only: a hook upgraded while an older
