@@ -43,14 +43,6 @@ std::optional<std::string> kernel_build_id()
 	}
 }
 
-bool trusted_file(const std::string& path)
-{
-	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-	struct stat st;
-	return fd && ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-	       !(st.st_mode & (S_IWGRP | S_IWOTH));
-}
-
 std::string make_temp(const std::string& dir, const char* prefix)
 {
 	std::string path = dir + "/" + prefix + "XXXXXX";
@@ -134,12 +126,9 @@ std::optional<std::string> BtfCache::find() const
 		return std::nullopt;
 	try {
 		require_trusted_dir(dir_, false);
+		require_trusted_file(path_);
 	} catch (const std::exception& e) {
 		logging::warn(std::string("not using the BTF cache: ") + e.what());
-		return std::nullopt;
-	}
-	if (!trusted_file(path_)) {
-		logging::warn("not using " + path_ + ": not a regular file root alone can write");
 		return std::nullopt;
 	}
 	return path_;

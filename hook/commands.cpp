@@ -7,7 +7,6 @@
 
 #include <signal.h>
 
-#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -130,10 +129,7 @@ std::vector<Running> running(NodeProgram& program)
 {
 	std::vector<Running> out;
 	for (const SlotTable::InUse& used : program.slots_in_use()) {
-		struct seen_bitmap seen = program.read_bitmap(NodeProgram::Bitmap::kSeen, used.index);
-		size_t count = 0;
-		for (uint64_t word : seen.words)
-			count += static_cast<size_t>(std::popcount(word));
+		size_t count = syscalls_in(program.read_bitmap(NodeProgram::Bitmap::kSeen, used.index)).size();
 		out.push_back({used, load_recording_info(used.index), count});
 	}
 	return out;

@@ -137,10 +137,6 @@ void make_dir(const std::string& path)
 		throw_errno("create " + path);
 }
 
-// The pin directories are checked with require_trusted_dir: whoever could
-// write in them could unpin the link (every recording on the node stops) or
-// plant maps of their own.
-
 bool fully_pinned(const std::string& dir)
 {
 	for (const char* name : kMaps)
@@ -204,18 +200,17 @@ Skeleton load(const std::string& btf)
 bool load_and_pin(const std::string& dir, const std::optional<BtfCache>& cache)
 {
 	Skeleton skel;
-	constexpr const char* kKernelBtf = "the kernel's BTF";
-	std::string against = kKernelBtf;
-	if (std::optional<std::string> btf = cache ? cache->find() : std::nullopt) {
+	std::optional<std::string> btf = cache ? cache->find() : std::nullopt;
+	if (btf) {
 		try {
 			skel = load(*btf);
-			against = "the cached " + *btf;
 		} catch (const std::exception& e) {
 			logging::warn("the cached BTF " + *btf + " did not load (" + e.what() + "): using the kernel's");
 			cache->remove();
 		}
 	}
-	if (!skel)
+	bool cached = skel != nullptr;
+	if (!cached)
 		skel = load("");
 
 	make_dir(dir);
@@ -256,10 +251,10 @@ bool load_and_pin(const std::string& dir, const std::optional<BtfCache>& cache)
 		remove_pins(dir);
 		throw;
 	}
-	logging::info("loaded and attached the BPF recorder, relocated against " + against + ", pinned at " + dir);
-	return cache && against == kKernelBtf;
+	logging::info("loaded and attached the BPF recorder, relocated against " +
+		      (cached ? "the cached " + *btf : std::string("the kernel's BTF")) + ", pinned at " + dir);
+	return cache && !cached;
 }
-
 
 } // namespace
 
@@ -267,7 +262,9 @@ NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_cache_dir)
 {
 	libbpf_set_print(log_libbpf);
 	ensure_bpffs();
-	// Each level checked before anything in it is used, removed or pinned.
+	// Each level checked before anything in it is used, removed or pinned:
+	// whoever could write in the pin directories could unpin the links
+	// (every recording on the node stops) or plant maps of their own.
 	require_trusted_dir(kBpffs, true);
 	std::string dir = pin_dir();
 	if (fully_pinned(dir)) {

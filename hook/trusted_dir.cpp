@@ -7,9 +7,14 @@
 #include "error.h"
 #include "fd.h"
 
-void require_trusted_dir(const std::string& path, bool sticky_ok)
+namespace {
+
+// What `path`, opened with `flags` (never following a symlink), is; throws
+// unless root owns it and only root may write it (or, with `sticky_ok`, it
+// is sticky).
+struct stat require_root_only(const std::string& path, int flags, bool sticky_ok)
 {
-	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	UniqueFd fd(::open(path.c_str(), flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
 	if (!fd)
 		throw_errno("open " + path);
 	struct stat st;
@@ -19,4 +24,18 @@ void require_trusted_dir(const std::string& path, bool sticky_ok)
 		throw Error(path + " is owned by uid " + std::to_string(st.st_uid) + ", not root: refusing to trust it");
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(sticky_ok && (st.st_mode & S_ISVTX)))
 		throw Error(path + " is writable by group or others: refusing to trust it");
+	return st;
+}
+
+} // namespace
+
+void require_trusted_dir(const std::string& path, bool sticky_ok)
+{
+	require_root_only(path, O_DIRECTORY, sticky_ok);
+}
+
+void require_trusted_file(const std::string& path)
+{
+	if (!S_ISREG(require_root_only(path, 0, false).st_mode))
+		throw Error(path + " is not a regular file: refusing to trust it");
 }
