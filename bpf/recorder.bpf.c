@@ -81,13 +81,14 @@ struct {
 	__type(value, struct member);
 } newborn SEC(".maps");
 
-/* Entrants not recorded yet (struct member): host tgid -> slot. */
+/* Entrants not recorded yet (struct member): host tgid -> their recording
+ * (an entry of an ended one is stale, by its generation). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_GATED);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct member);
 } gated SEC(".maps");
 
 struct {
@@ -414,7 +415,7 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_idx, struct p
 {
 	__u32 rule = which == ARG_CLONE3 ? ARG_CLONE : which;
 	__u32 bit = 1U << rule;
-	struct arg_key key = {.slot = slot_idx, .rule = rule};
+	struct arg_key key = {.slot = slot_idx, .generation = slot->generation, .rule = rule};
 
 	if (rule >= ARG_RULE_COUNT || (slot->arg_overflow & bit))
 		return;
@@ -436,6 +437,14 @@ static __always_inline void keep_arg(struct slot *slot, __u32 slot_idx, struct p
 	}
 	__sync_fetch_and_add(&slot->arg_values[rule], 1);
 	__sync_fetch_and_add(&slot->arg_total, 1);
+}
+
+/* Whether process `tgid` is an entrant of `slot`'s recording not recorded
+ * yet. */
+static __always_inline bool is_gated(struct slot *slot, __u32 tgid)
+{
+	struct member *m = bpf_map_lookup_elem(&gated, &tgid);
+	return m && m->generation == slot->generation;
 }
 
 /* The recording the current task belongs to, if any: its slot and number.
@@ -474,7 +483,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		__u32 tgid = BPF_CORE_READ(task, tgid);
 		/* Not PR_SET_NAME: runc's C stage names each process before its Go
 		 * start-up, which is the runtime's, not the container's. */
-		if (bpf_map_lookup_elem(&gated, &tgid)) {
+		if (is_gated(slot, tgid)) {
 			if (abi != ABI_NATIVE || nr != prctl_nr || regs_syscall_arg(regs, abi, 0) == PR_SET_NAME)
 				return 0;
 			if (bpf_map_delete_elem(&gated, &tgid) == 0)
@@ -583,8 +592,8 @@ int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct
 	}
 	__sync_fetch_and_add(&slot->members, 1);
 	/* The children of a process still being set up are gated too. */
-	if ((entrant || (slot->gated && bpf_map_lookup_elem(&gated, &ptgid))) &&
-	    bpf_map_update_elem(&gated, &ctgid, &slot_idx, BPF_ANY) == 0)
+	if ((entrant || (slot->gated && is_gated(slot, ptgid))) &&
+	    bpf_map_update_elem(&gated, &ctgid, &m, BPF_ANY) == 0)
 		__sync_fetch_and_add(&slot->gated, 1);
 	return 0;
 }
@@ -642,7 +651,7 @@ int BPF_PROG(on_process_exit)
 		return 0;
 	if (slot->members > 0)
 		__sync_fetch_and_add(&slot->members, -1);
-	if (bpf_map_delete_elem(&gated, &tgid) == 0 && slot->gated > 0)
+	if (is_gated(slot, tgid) && bpf_map_delete_elem(&gated, &tgid) == 0 && slot->gated > 0)
 		__sync_fetch_and_add(&slot->gated, -1);
 	return 0;
 }

@@ -93,9 +93,14 @@ enum arg_syscall {
 #define ARG_VALUES_PER_RECORDING 64
 #define MAX_ARG_VALUES (MAX_RECORDINGS * ARG_VALUES_PER_RECORDING)
 
+/* A value kept for one recording (slot and generation): an ended
+ * recording's values are never a later one's in the same slot, and can be
+ * removed without the node lock. */
 struct arg_key {
 	__u32 slot;
+	__u32 generation;
 	__u32 rule; /* enum arg_syscall, below ARG_RULE_COUNT */
+	__u32 pad;
 	__u64 value;
 };
 

@@ -161,16 +161,18 @@ void BpfSlotMaps::track(int pidfd, const struct member& m)
 	check_bpf(bpf_map_update_elem(membership_.get(), &pidfd, &m, BPF_ANY), "track container init");
 }
 
-void BpfSlotMaps::forget_entries(uint32_t index)
+void BpfSlotMaps::forget_entries(uint32_t index, uint32_t generation)
 {
-	for (const auto& [tgid, slot] : map_entries<uint32_t, uint32_t>(gated_.get(), "read BPF map gated"))
-		if (slot == index)
-			bpf_map_delete_elem(gated_.get(), &tgid);
-	for (const auto& [tid, member] : map_entries<uint32_t, struct member>(newborn_.get(), "read BPF map newborn"))
-		if (member.slot == index)
-			bpf_map_delete_elem(newborn_.get(), &tid);
-	for (const struct arg_key& key : arg_keys(index))
+	for (const UniqueFd* map : {&gated_, &newborn_})
+		for (const auto& [task, member] : map_entries<uint32_t, struct member>(map->get(), "read BPF task map"))
+			if (member.slot == index && member.generation == generation)
+				bpf_map_delete_elem(map->get(), &task);
+	for (const struct arg_key& key : arg_keys(index, generation))
 		bpf_map_delete_elem(args_.get(), &key);
+}
+
+void BpfSlotMaps::forget_status(uint32_t index)
+{
 	forget_recording_info(index);
 }
 
@@ -182,11 +184,11 @@ struct seen_bitmap BpfSlotMaps::read_bitmap(Bitmap which, uint32_t index) const
 	return bits;
 }
 
-std::vector<struct arg_key> BpfSlotMaps::arg_keys(uint32_t index) const
+std::vector<struct arg_key> BpfSlotMaps::arg_keys(uint32_t index, uint32_t generation) const
 {
 	std::vector<struct arg_key> keys;
 	for (const auto& [key, unused] : map_entries<struct arg_key, uint8_t>(args_.get(), "read BPF map arg_values"))
-		if (key.slot == index)
+		if (key.slot == index && key.generation == generation)
 			keys.push_back(key);
 	return keys;
 }

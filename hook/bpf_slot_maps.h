@@ -35,15 +35,16 @@ public:
 	void set_pidns_count(uint32_t pidns, uint32_t count) override;
 	void clear_bitmaps(uint32_t index) override;
 	void track(int pidfd, const struct member& m) override;
-	// Also removes the slot's file for status (recording_info).
-	void forget_entries(uint32_t index) override;
+	void forget_entries(uint32_t index, uint32_t generation) override;
+	// The slot's file for status (recording_info).
+	void forget_status(uint32_t index) override;
 
 	// A recording's bitmaps, one bit per (ABI, syscall): what its container
 	// made, what its seccomp filter denied, where its filter killed a task.
 	enum class Bitmap { kSeen, kDenied, kKilled };
 	struct seen_bitmap read_bitmap(Bitmap which, uint32_t index) const;
 	// A recording's kept argument values.
-	std::vector<struct arg_key> arg_keys(uint32_t index) const;
+	std::vector<struct arg_key> arg_keys(uint32_t index, uint32_t generation) const;
 
 private:
 	UniqueFd pidns_, targets_, membership_, newborn_, gated_, slots_, args_, settings_;

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
-// Owning file descriptor, reading and writing all of a buffer, and locking one.
+// Owning file descriptor, and reading and writing all of a buffer.
 #pragma once
 
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,21 +59,3 @@ inline bool write_all(int fd, std::string_view data)
 // than N bytes") before it holds more than one chunk past them. Throws on a
 // read error ("read WHAT: ...").
 std::string read_capped(int fd, size_t max_bytes, const std::string& what);
-
-// flock(LOCK_EX) for at most `wait` (flock itself has no timeout: this polls;
-// holders here keep their locks for milliseconds). False, with errno set, if
-// it failed; EWOULDBLOCK if the wait ran out.
-inline bool lock_within(int fd, std::chrono::milliseconds wait)
-{
-	auto deadline = std::chrono::steady_clock::now() + wait;
-	while (::flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			return false;
-		if (std::chrono::steady_clock::now() >= deadline) {
-			errno = EWOULDBLOCK;
-			return false;
-		}
-		::usleep(2000);
-	}
-	return true;
-}

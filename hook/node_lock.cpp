@@ -2,6 +2,8 @@
 #include "node_lock.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -10,6 +12,32 @@
 namespace {
 
 constexpr const char* kLockPath = "/run/oci-seccomp-recorder.lock";
+
+// flock(LOCK_EX) for at most `wait`, or as long as it takes (the kernel
+// queues the waiters) if that is milliseconds::max(); flock itself has no
+// timeout, so a bounded wait polls (holders keep the lock for
+// milliseconds). False, with errno set, if it failed; EWOULDBLOCK if the
+// wait ran out.
+bool lock_within(int fd, std::chrono::milliseconds wait)
+{
+	if (wait == std::chrono::milliseconds::max()) {
+		while (::flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR)
+				return false;
+		return true;
+	}
+	auto deadline = std::chrono::steady_clock::now() + wait;
+	while (::flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return false;
+		if (std::chrono::steady_clock::now() >= deadline) {
+			errno = EWOULDBLOCK;
+			return false;
+		}
+		::usleep(2000);
+	}
+	return true;
+}
 
 } // namespace
 

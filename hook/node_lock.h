@@ -10,7 +10,7 @@
 class NodeLock {
 public:
 	// Waits at most `wait` for a holder to let go: a stuck one must not hang
-	// a container's start.
+	// a container's start. milliseconds::max(): as long as it takes.
 	explicit NodeLock(std::chrono::milliseconds wait);
 
 private:

@@ -326,11 +326,18 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	return slot;
 }
 
-void NodeProgram::release(const NodeLock&, uint32_t slot)
+uint32_t NodeProgram::release(const NodeLock&, uint32_t slot)
 {
-	slots().free(slot);
+	uint32_t generation = slots().release(slot);
 	update_exit_program();
 	unload_if_idle();
+	return generation;
+}
+
+void NodeProgram::forget(uint32_t slot, uint32_t generation)
+{
+	if (maps_) // else unloaded: the maps went with their entries
+		slots().forget(slot, generation);
 }
 
 struct slot NodeProgram::read_slot(uint32_t slot) const
@@ -346,7 +353,7 @@ struct seen_bitmap NodeProgram::read_bitmap(Bitmap which, uint32_t slot) const
 std::vector<std::pair<uint32_t, uint64_t>> NodeProgram::read_arg_values(uint32_t slot) const
 {
 	std::vector<std::pair<uint32_t, uint64_t>> values;
-	for (const struct arg_key& key : maps_->arg_keys(slot))
+	for (const struct arg_key& key : maps_->arg_keys(slot, maps_->read_slot(slot).generation))
 		values.emplace_back(key.rule, key.value);
 	return values;
 }

@@ -36,8 +36,13 @@ public:
 	// the argument values of enum arg_syscall's syscalls too.
 	uint32_t claim(const NodeLock& lock, const Target& target, bool watch_denied, bool arg_rules);
 	// Stops recording into the slot and frees it; unloads everything when it
-	// was the last slot in use.
-	void release(const NodeLock& lock, uint32_t slot);
+	// was the last slot in use. Returns the recording's generation, whose
+	// entries in the maps are left for forget().
+	uint32_t release(const NodeLock& lock, uint32_t slot);
+	// Removes a released recording's entries, without the node lock: at a
+	// mass exit, the part of a release that takes time in proportion to the
+	// maps' sizes keeps no other recording waiting.
+	void forget(uint32_t slot, uint32_t generation);
 
 	using Bitmap = BpfSlotMaps::Bitmap;
 	struct slot read_slot(uint32_t slot) const;

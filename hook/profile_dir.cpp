@@ -158,7 +158,16 @@ OutputFile::OutputFile(UniqueFd dir, std::string name, std::string display)
 {
 }
 
-ino_t OutputFile::write_atomically(const std::string& data, mode_t mode) const
+FileVersion::FileVersion(UniqueFd fd) : fd_(std::move(fd))
+{
+	struct stat st;
+	if (::fstat(fd_.get(), &st) < 0)
+		throw_errno("stat file version");
+	dev_ = st.st_dev;
+	ino_ = st.st_ino;
+}
+
+FileVersion OutputFile::write_atomically(const std::string& data, mode_t mode) const
 {
 	std::string tmp = ".oci-seccomp-recorder." + std::to_string(::getpid()) + "." +
 			  std::to_string(std::random_device{}()) + ".tmp";
@@ -166,14 +175,11 @@ ino_t OutputFile::write_atomically(const std::string& data, mode_t mode) const
 	if (raw < 0)
 		throw_errno("create temp file for " + display_);
 	UniqueFd fd(raw);
-	struct stat st;
 	try {
 		if (::fchmod(fd.get(), mode) < 0) // whatever the umask
 			throw_errno("chmod temp file for " + display_);
 		if (!write_all(fd.get(), data))
 			throw_errno("write temp file for " + display_);
-		if (::fstat(fd.get(), &st) < 0)
-			throw_errno("stat temp file for " + display_);
 		if (::fsync(fd.get()) < 0)
 			throw_errno("fsync temp file for " + display_);
 		if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), name_.c_str()) < 0)
@@ -184,21 +190,27 @@ ino_t OutputFile::write_atomically(const std::string& data, mode_t mode) const
 	}
 	if (::fsync(dir_.get()) < 0)
 		throw_errno("fsync directory of " + display_);
-	return st.st_ino;
+	return FileVersion(std::move(fd));
 }
 
-UniqueFd OutputFile::lock() const
+FileLock OutputFile::lock(const std::string& lock_file) const
 {
-	// A description of its own: flock locks belong to open file descriptions.
-	UniqueFd fd(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-	if (!fd)
-		throw_errno("open directory of " + display_);
-	if (!lock_within(fd.get(), std::chrono::seconds(10)))
-		throw_errno("lock directory of " + display_);
-	return fd;
+	return FileLock(lock_file, dir_.get(), name_);
 }
 
-std::optional<std::string> OutputFile::written_since(const struct timespec& since, ino_t own, size_t max_bytes) const
+std::optional<FileVersion> OutputFile::version() const
+{
+	UniqueFd fd(::openat(dir_.get(), name_.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+	if (!fd) {
+		if (errno == ENOENT)
+			return std::nullopt;
+		throw_errno("open " + display_);
+	}
+	return FileVersion(std::move(fd));
+}
+
+std::optional<std::string> OutputFile::read_unless(std::initializer_list<const FileVersion*> known,
+						    size_t max_bytes) const
 {
 	UniqueFd fd(::openat(dir_.get(), name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
 	if (!fd) {
@@ -209,10 +221,11 @@ std::optional<std::string> OutputFile::written_since(const struct timespec& sinc
 	struct stat st;
 	if (::fstat(fd.get(), &st) < 0)
 		throw_errno("stat " + display_);
-	bool newer = st.st_mtim.tv_sec > since.tv_sec ||
-		     (st.st_mtim.tv_sec == since.tv_sec && st.st_mtim.tv_nsec >= since.tv_nsec);
-	if (!S_ISREG(st.st_mode) || !newer || st.st_ino == own)
+	if (!S_ISREG(st.st_mode))
 		return std::nullopt;
+	for (const FileVersion* version : known)
+		if (version && version->is(st))
+			return std::nullopt;
 	return read_regular(fd.get(), st, max_bytes, display_);
 }
 

@@ -8,11 +8,27 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "fd.h"
+#include "file_lock.h"
+
+// One version of a file, held open: its inode number cannot go to another
+// file while this lives, so "is the file still this one" is exact, where a
+// modification time compared with a clock is not.
+class FileVersion {
+public:
+	explicit FileVersion(UniqueFd fd);
+	bool is(const struct stat& st) const { return st.st_dev == dev_ && st.st_ino == ino_; }
+
+private:
+	UniqueFd fd_;
+	dev_t dev_ = 0;
+	ino_t ino_ = 0;
+};
 
 // Where a profile will be written: a directory below the profile dir and a
 // name in it.
@@ -21,15 +37,16 @@ public:
 	OutputFile(UniqueFd dir, std::string name, std::string display);
 	// Temp file in the same directory, fsync, rename over the name, fsync the
 	// directory: readers see the old file or the whole new one.
-	// Returns the new file's inode.
-	ino_t write_atomically(const std::string& data, mode_t mode = 0644) const;
-	// The directory's writer lock, held while the returned fd is open: a
-	// read, merge and replace of a profile happen as one.
-	UniqueFd lock() const;
-	// What the file holds if it was last written at or after `since` (by a
-	// recording that overlapped the caller's) and is not the caller's own
-	// earlier write (inode `own`), else none.
-	std::optional<std::string> written_since(const struct timespec& since, ino_t own, size_t max_bytes) const;
+	// Returns the version written.
+	FileVersion write_atomically(const std::string& data, mode_t mode = 0644) const;
+	// This file's writer lock (see FileLock), taken in `lock_file`: a read,
+	// merge and replace of it happen as one.
+	FileLock lock(const std::string& lock_file) const;
+	// The file's version now; none if there is no file.
+	std::optional<FileVersion> version() const;
+	// What the file holds, unless it is missing or one of the `known`
+	// versions (null entries are skipped).
+	std::optional<std::string> read_unless(std::initializer_list<const FileVersion*> known, size_t max_bytes) const;
 	const std::string& display() const { return display_; }
 
 private:

@@ -7,8 +7,6 @@ namespace {
 
 // A claim or a release holds the lock for milliseconds (a first load: tens).
 constexpr std::chrono::seconds kClaimWait{10};
-// Past this a slot is left for the next recording to free.
-constexpr std::chrono::seconds kReleaseWait{30};
 
 } // namespace
 
@@ -21,38 +19,38 @@ Recorder::Recorder(const Target& target, const std::string& btf_cache_dir, bool 
 
 Recorder::~Recorder()
 {
+	if (!released_)
+		release(std::chrono::milliseconds::max());
+}
+
+bool Recorder::release(std::chrono::milliseconds wait)
+{
 	try {
-		NodeLock lock(kReleaseWait);
-		program_->release(lock, slot_);
+		uint32_t generation;
+		{
+			NodeLock lock(wait);
+			generation = program_->release(lock, slot_);
+		}
+		released_ = true;
+		program_->forget(slot_, generation);
 	} catch (const std::exception& e) {
 		logging::error(std::string("stop recording: ") + e.what());
+		return false;
 	}
+	return true;
 }
 
-std::set<SyscallId> Recorder::syscalls() const
+Recorded Recorder::read() const
 {
-	return syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kSeen, slot_));
-}
-
-std::set<SyscallId> Recorder::denied() const
-{
-	return syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kDenied, slot_));
-}
-
-std::set<SyscallId> Recorder::killed() const
-{
-	return syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
-}
-
-RecordedArgs Recorder::arguments() const
-{
-	RecordedArgs args;
+	Recorded r;
+	r.syscalls = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kSeen, slot_));
+	r.denied = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kDenied, slot_));
+	r.killed = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
 	for (const auto& [rule, value] : program_->read_arg_values(slot_))
-		args.values[rule].insert(value);
-	args.overflow = program_->read_slot(slot_).arg_overflow;
-	return args;
+		r.arguments.values[rule].insert(value);
+	struct slot s = program_->read_slot(slot_);
+	r.arguments.overflow = s.arg_overflow;
+	r.untracked = s.untracked;
+	r.execed = s.execed != 0;
+	return r;
 }
-
-uint64_t Recorder::untracked() const { return program_->read_slot(slot_).untracked; }
-
-bool Recorder::execed() const { return program_->read_slot(slot_).execed != 0; }

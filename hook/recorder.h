@@ -2,6 +2,7 @@
 // One container's recording: a slot in the node's shared BPF program.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -12,6 +13,22 @@
 #include "syscalls.h"
 #include "target.h"
 
+// What a recording holds so far, read out of its slot.
+struct Recorded {
+	std::set<SyscallId> syscalls;
+	// What the container's seccomp filter denied: seen leaving the kernel
+	// without having entered it.
+	std::set<SyscallId> denied;
+	// Syscalls at which the filter killed a task (SIGSYS).
+	std::set<SyscallId> killed;
+	// The argument values kept.
+	RecordedArgs arguments;
+	// Descendants of the init that the members map had no room for.
+	uint64_t untracked = 0;
+	// Whether the runtime got as far as exec'ing the container's process.
+	bool execed = false;
+};
+
 class Recorder {
 public:
 	// Recording is live when this returns: every syscall of the target after
@@ -20,24 +37,19 @@ public:
 	// noted too (see denied()); with `arg_rules`, the argument values of
 	// enum arg_syscall's syscalls (see arguments()).
 	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules);
-	// Stops recording; the last recording on the node unloads the program.
+	// Stops recording unless release() did.
 	~Recorder();
 	Recorder(const Recorder&) = delete;
 	Recorder& operator=(const Recorder&) = delete;
 
+	// Stops recording and frees the slot (the last recording on the node
+	// unloads the program). False if the node lock was not had within
+	// `wait`: the slot is then still in use, for a later release, or for
+	// the next claim or cleanup once this process is gone.
+	bool release(std::chrono::milliseconds wait);
+
 	// What was recorded so far.
-	std::set<SyscallId> syscalls() const;
-	// What the container's seccomp filter denied so far: seen leaving the
-	// kernel without having entered it.
-	std::set<SyscallId> denied() const;
-	// Syscalls at which the filter killed a task (SIGSYS).
-	std::set<SyscallId> killed() const;
-	// The argument values kept so far.
-	RecordedArgs arguments() const;
-	// Descendants of the init that the members map had no room for.
-	uint64_t untracked() const;
-	// Whether the runtime got as far as exec'ing the container's process.
-	bool execed() const;
+	Recorded read() const;
 	// See NodeProgram::write_btf_cache.
 	void write_btf_cache() const { program_->write_btf_cache(); }
 	// Its slot in the node's program.
@@ -46,4 +58,5 @@ public:
 private:
 	std::optional<NodeProgram> program_;
 	uint32_t slot_ = 0;
+	bool released_ = false;
 };

@@ -66,6 +66,12 @@ uint32_t SlotTable::claim(const ClaimRequest& req, const SlotOwner& owner)
 
 void SlotTable::free(uint32_t index)
 {
+	uint32_t generation = release(index);
+	forget(index, generation);
+}
+
+uint32_t SlotTable::release(uint32_t index)
+{
 	struct slot s = maps_.read_slot(index);
 	struct target_key key = {s.pidns, s.mntns};
 	// A claim refused because another slot records these namespaces added
@@ -77,9 +83,11 @@ void SlotTable::free(uint32_t index)
 		uint32_t count = maps_.pidns_count(s.pidns);
 		maps_.set_pidns_count(s.pidns, count > 0 ? count - 1 : 0);
 	}
-	// Its members' task storage is stale once the slot's generation changes.
-	maps_.forget_entries(index);
+	// Its members' task storage, and what forget() removes, is stale once
+	// the slot's generation is gone.
 	maps_.write_slot(index, {});
+	maps_.forget_status(index);
+	return s.generation;
 }
 
 size_t SlotTable::free_stale()

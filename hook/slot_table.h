@@ -39,9 +39,12 @@ public:
 	virtual void clear_bitmaps(uint32_t index) = 0;
 	// Sets the task storage of the process behind `pidfd`.
 	virtual void track(int pidfd, const struct member& m) = 0;
-	// Removes the entries of a slot's tasks and values (gated, newborn,
-	// argument values).
-	virtual void forget_entries(uint32_t index) = 0;
+	// Removes the entries of one recording's tasks and values (gated,
+	// newborn, argument values), by its slot and generation: no later
+	// recording has them, so this needs no lock.
+	virtual void forget_entries(uint32_t index, uint32_t generation) = 0;
+	// Removes what status shows of a slot's recording.
+	virtual void forget_status(uint32_t index) = 0;
 };
 
 // Whoever claims a slot: the tracing child that will free it.
@@ -72,6 +75,11 @@ public:
 	uint32_t claim(const ClaimRequest& req, const SlotOwner& owner);
 	// Gives a slot back, and what its recording added to the maps.
 	void free(uint32_t index);
+	// Gives a slot back, leaving its recording's entries in the maps (the
+	// part of free whose time grows with the maps' sizes) for forget(),
+	// which needs no lock. Returns the recording's generation.
+	uint32_t release(uint32_t index);
+	void forget(uint32_t index, uint32_t generation) { maps_.forget_entries(index, generation); }
 	// Frees the slots of every owner that is gone; returns how many.
 	size_t free_stale();
 

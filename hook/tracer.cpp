@@ -15,6 +15,7 @@
 #include "child_process.h"
 #include "error.h"
 #include "log.h"
+#include "path.h"
 #include "node_program.h"
 #include "profile.h"
 #include "recorder.h"
@@ -58,13 +59,22 @@ UniqueFd block_signals()
 	return UniqueFd(fd);
 }
 
-// When this recording began, the inode of its own last write, and what
-// others wrote to its output since it began: a file under the output's name
-// written after the start by someone else is a recording that overlapped
-// this one.
+// The node-wide lock file of profile writers (see FileLock).
+constexpr const char* kProfileLocks = "/run/oci-seccomp-recorder.profiles.lock";
+// How long the end of a recording waits for the node lock before it writes
+// its profile first.
+constexpr std::chrono::seconds kReleaseWait{10};
+// Where a profile goes that its own file did not take (a full or broken
+// disk): memory, which the profile dir's disk cannot fill.
+constexpr const char* kUnwrittenDir = "/run/oci-seccomp-recorder-unwritten";
+
+// When this recording began, what its output file was then, its own last
+// write, and what others wrote there since it began: another version of the
+// file than these two is a recording that overlapped this one.
 struct Writes {
 	struct timespec started;
-	ino_t last = 0;
+	std::optional<FileVersion> at_start;
+	std::optional<FileVersion> last;
 	std::optional<RuleSet> others;
 };
 
@@ -75,7 +85,10 @@ struct Writes {
 std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const RecordedProfile& profile, Writes& writes)
 {
 	const std::string& where = job.output.display();
-	if (auto other = job.output.written_since(writes.started, writes.last, kMaxInputProfileBytes)) {
+	auto other = job.output.read_unless({writes.at_start ? &*writes.at_start : nullptr,
+					     writes.last ? &*writes.last : nullptr},
+					    kMaxInputProfileBytes);
+	if (other) {
 		try {
 			RuleSet theirs = parse_ruleset(*other, where);
 			if (writes.others)
@@ -101,7 +114,7 @@ std::pair<std::string, RuleSet> with_overlapping(const TraceJob& job, const Reco
 
 // The report of this recording so far, beside the profile. A failure is
 // logged: the profile matters more.
-void write_report(const TraceJob& job, const Recorder& rec, const ResolvedNames& resolved, const ResolvedNames& denied,
+void write_report(const TraceJob& job, const Recorded& rec, const ResolvedNames& resolved, const ResolvedNames& denied,
 		  const ResolvedNames& killed, const Writes& writes, const std::string& ended_by)
 {
 	Report report = job.report.base;
@@ -111,7 +124,7 @@ void write_report(const TraceJob& job, const Recorder& rec, const ResolvedNames&
 	report.recorded = resolved.by_arch;
 	report.denied = denied.by_arch;
 	report.killed = killed.by_arch;
-	report.untracked = rec.untracked();
+	report.untracked = rec.untracked;
 	try {
 		job.report.file.write_atomically(render_report(report));
 	} catch (const std::exception& e) {
@@ -119,20 +132,35 @@ void write_report(const TraceJob& job, const Recorder& rec, const ResolvedNames&
 	}
 }
 
-// Writes the report, the profile and the resource. False if the profile or
-// the resource could not be written: the log then has the recorded names, so
-// that a full disk loses no recording.
-bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, const std::string& ended_by)
+// A profile its own file did not take, kept in kUnwrittenDir under the
+// tracing child's pid and the file's name. Returns where, or why not.
+std::string save_unwritten(const std::string& display, const std::string& text)
 {
-	if (rec.untracked() != 0)
-		logging::warn(std::to_string(rec.untracked()) + " processes of the container were not tracked (over " +
+	try {
+		std::string name = std::to_string(::getpid()) + "-" + split_path(display).name;
+		ProfileDir dir(kUnwrittenDir);
+		dir.output(name).write_atomically(text, 0600);
+		return "saved as " + std::string(kUnwrittenDir) + "/" + name;
+	} catch (const std::exception& e) {
+		return std::string("not saved elsewhere either: ") + e.what();
+	}
+}
+
+// Writes the report, the profile and the resource. False if the profile or
+// the resource could not be written: the profile is then saved in
+// kUnwrittenDir, and the log names it and has the recorded names, so that a
+// full disk loses no recording.
+bool write_profile(const TraceJob& job, const Recorded& rec, Writes& writes, const std::string& ended_by)
+{
+	if (rec.untracked != 0)
+		logging::warn(std::to_string(rec.untracked) + " processes of the container were not tracked (over " +
 			      std::to_string(MAX_MEMBERS_PER_RECORDING) + " at once): their syscalls were recorded only" +
 			      " while in the container's mount namespace");
-	ResolvedNames resolved = resolve_names(rec.syscalls());
+	ResolvedNames resolved = resolve_names(rec.syscalls);
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
-	ResolvedNames denied = resolve_names(rec.denied());
+	ResolvedNames denied = resolve_names(rec.denied);
 	std::set<std::string> allowed = resolved.names;
 	if (!denied.names.empty()) {
 		logging::warn(job.output.display() + ": the container's seccomp filter denied " +
@@ -142,13 +170,13 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 		if (job.allow_denied)
 			allowed.insert(denied.names.begin(), denied.names.end());
 	}
-	ResolvedNames killed = resolve_names(rec.killed());
+	ResolvedNames killed = resolve_names(rec.killed);
 	if (!killed.names.empty())
 		logging::warn(job.output.display() + ": the container's seccomp filter killed processes (SIGSYS) at: " +
 			      join(killed.names, " ") + "; not in the profile");
 	std::optional<ArgRules> args;
 	if (job.arg_rules) {
-		args = make_arg_rules(rec.arguments(), allowed);
+		args = make_arg_rules(rec.arguments, allowed);
 		if (!args->unrestricted.empty())
 			logging::warn(job.output.display() + ": allowed whatever their arguments (more values than " +
 				      std::to_string(ARG_VALUES_PER_RULE) + ", or flags that could not be read): " +
@@ -159,13 +187,18 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 	// Before the profile: whoever waits for the profile finds the report too.
 	write_report(job, rec, resolved, denied, killed, writes, ended_by);
 	RuleSet written;
+	std::string text = profile.text;
 	try {
-		UniqueFd lock = job.output.lock();
-		auto [text, rules] = with_overlapping(job, profile, writes);
+		// Only writers of this same file wait here, each for as long as it
+		// takes: no caller waits on a tracing child.
+		FileLock lock = job.output.lock(kProfileLocks);
+		auto merged = with_overlapping(job, profile, writes);
+		text = std::move(merged.first);
 		writes.last = job.output.write_atomically(text);
-		written = std::move(rules);
+		written = std::move(merged.second);
 	} catch (const std::exception& e) {
-		logging::error(std::string(e.what()) + "; the recorded syscalls: " + join(resolved.names, " "));
+		logging::error(std::string(e.what()) + "; the profile " + save_unwritten(job.output.display(), text) +
+			       "; the recorded syscalls: " + join(resolved.names, " "));
 		return false;
 	}
 	logging::info("wrote " + job.output.display() + ": " + std::to_string(resolved.names.size()) +
@@ -182,10 +215,12 @@ bool write_profile(const TraceJob& job, const Recorder& rec, Writes& writes, con
 			      ": the input profile allows these recorded syscalls only under its conditions, which they keep: " +
 			      join(profile.conditional, " "));
 	if (job.resource) {
+		std::string resource = render_seccompprofile(written, job.resource->name);
 		try {
-			job.resource->file.write_atomically(render_seccompprofile(written, job.resource->name));
+			job.resource->file.write_atomically(resource);
 		} catch (const std::exception& e) {
-			logging::error(e.what());
+			logging::error(std::string(e.what()) + "; the resource " +
+				       save_unwritten(job.resource->file.display(), resource));
 			return false;
 		}
 		logging::info("wrote " + job.resource->file.display() + ": SeccompProfile " + job.resource->name);
@@ -203,14 +238,17 @@ int record(const TraceJob& job, int ready_fd)
 	::signal(SIGPIPE, SIG_IGN);
 	std::optional<Recorder> rec;
 	UniqueFd signals;
+	Writes writes;
 	try {
 		signals = block_signals();
+		// Before the claim: a version written after this point is an
+		// overlapping recording's, merged rather than replaced.
+		writes.at_start = job.output.version();
 		rec.emplace(job.target, job.btf_cache_dir, job.report.base.under_seccomp.value_or(false), job.arg_rules);
 	} catch (const std::exception& e) {
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;
 	}
-	Writes writes;
 	::clock_gettime(CLOCK_REALTIME, &writes.started);
 	send_line(ready_fd, "ready");
 	::close(ready_fd);
@@ -248,24 +286,30 @@ int record(const TraceJob& job, int ready_fd)
 			ended_by = "signal " + std::to_string(si.ssi_signo);
 			break;
 		}
-		if (rec->execed())
-			write_profile(job, *rec, writes, "snapshot"); // of a container that runs on; a failure is logged
+		if (Recorded now = rec->read(); now.execed)
+			write_profile(job, now, writes, "snapshot"); // of a container that runs on; a failure is logged
 		else
 			logging::info("no snapshot of " + job.output.display() + ": the container's process has not started yet");
 	}
+	Recorded last = rec->read();
+	// The slot is freed before the profile is written: a recording that
+	// waits for its file's turn holds none of the node's. One not freed in
+	// time is freed after the write, whatever the wait.
+	if (rec->release(kReleaseWait))
+		rec.reset();
 	std::string pid = "pid " + std::to_string(job.target.pid);
-	if (rec->syscalls().empty()) {
+	if (last.syscalls.empty()) {
 		logging::error(pid + " exited before its runtime started it: no profile written to " + job.output.display());
 		return 1;
 	}
 	// What a runtime does before it fails to start the container's process
 	// is no profile of it, and must not replace one that is.
-	if (!rec->execed()) {
+	if (!last.execed) {
 		logging::error(pid + " exited before its runtime exec'd the container's process (the runtime failed to" +
 			       " start it): no profile written to " + job.output.display());
 		return 1;
 	}
-	return write_profile(job, *rec, writes, ended_by) ? 0 : 1;
+	return write_profile(job, last, writes, ended_by) ? 0 : 1;
 }
 
 // "" once the child is recording (and released to run on), else why not.

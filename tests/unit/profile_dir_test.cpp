@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <sstream>
 
 #include "error.h"
+#include "file_lock.h"
 #include "profile_dir.h"
 
 namespace fs = std::filesystem;
@@ -156,4 +158,64 @@ TEST_CASE("a profile dir reached through a symlink swap keeps writing below the 
 	out.write_atomically("x\n");
 	CHECK(slurp(s.root / "moved" / "app.json") == "x\n");
 	CHECK_FALSE(fs::exists(s.outside / "app.json"));
+}
+
+TEST_CASE("another's write is told from the start's version and one's own by identity, not by clock", "[profile_dir]")
+{
+	Scratch s;
+	ProfileDir dir(s.profiles.string());
+	OutputFile out = dir.output("app.json");
+	OutputFile other = dir.output("app.json");
+	CHECK_FALSE(out.version());
+
+	// No file at the start: whatever is there later is another's, however
+	// soon after the start it was written (within one clock tick, too).
+	other.write_atomically("theirs\n");
+	CHECK(out.read_unless({nullptr, nullptr}, 1024) == "theirs\n");
+
+	// A file at the start is not another's write until it is replaced.
+	std::optional<FileVersion> start = out.version();
+	REQUIRE(start);
+	CHECK_FALSE(out.read_unless({&*start, nullptr}, 1024));
+	FileVersion own = out.write_atomically("mine\n");
+	CHECK_FALSE(out.read_unless({&*start, &own}, 1024));
+	// Replaced again and again: while the versions compared are held open,
+	// no new file can take their inode numbers.
+	for (int i = 0; i < 50; ++i) {
+		other.write_atomically("theirs " + std::to_string(i) + "\n");
+		CHECK(out.read_unless({&*start, &own}, 1024) == "theirs " + std::to_string(i) + "\n");
+	}
+}
+
+TEST_CASE("writers of one file take turns; another file's lock is another byte", "[profile_dir]")
+{
+	Scratch s;
+	ProfileDir dir(s.profiles.string());
+	std::string locks = (s.root / "profiles.lock").string();
+	struct stat st;
+	REQUIRE(::stat(s.profiles.c_str(), &st) == 0);
+	off_t a = FileLock::offset_of(st.st_dev, st.st_ino, "a.json");
+	off_t b = FileLock::offset_of(st.st_dev, st.st_ino, "b.json");
+	CHECK(a != b);
+	CHECK(a >= 0);
+
+	// Who holds the byte at `offset`, as another open file description
+	// sees it: F_WRLCK while a lock is held there.
+	auto held = [&](off_t offset) {
+		UniqueFd fd(::open(locks.c_str(), O_RDWR | O_CLOEXEC));
+		REQUIRE(fd);
+		struct flock probe = {};
+		probe.l_type = F_WRLCK;
+		probe.l_whence = SEEK_SET;
+		probe.l_start = offset;
+		probe.l_len = 1;
+		REQUIRE(::fcntl(fd.get(), F_OFD_GETLK, &probe) == 0);
+		return probe.l_type == F_WRLCK;
+	};
+	{
+		FileLock lock = dir.output("a.json").lock(locks);
+		CHECK(held(a));
+		CHECK_FALSE(held(b)); // a writer of b.json does not wait
+	}
+	CHECK_FALSE(held(a));
 }

@@ -18,7 +18,8 @@ public:
 	std::map<std::pair<uint32_t, uint32_t>, uint32_t> targets; // (pidns, mntns) -> slot
 	std::map<uint32_t, uint32_t> pidns;                        // pidns -> count
 	std::map<int, struct member> tracked;                     // pidfd -> member
-	std::set<uint32_t> cleared, forgotten;                     // slots
+	std::set<uint32_t> cleared, unlisted;                      // slots
+	std::set<std::pair<uint32_t, uint32_t>> forgotten;         // (slot, generation)
 
 	std::vector<struct slot> read_slots() const override { return slots; }
 	struct slot read_slot(uint32_t index) const override { return slots.at(index); }
@@ -45,7 +46,8 @@ public:
 	}
 	void clear_bitmaps(uint32_t index) override { cleared.insert(index); }
 	void track(int pidfd, const struct member& m) override { tracked[pidfd] = m; }
-	void forget_entries(uint32_t index) override { forgotten.insert(index); }
+	void forget_entries(uint32_t index, uint32_t generation) override { forgotten.emplace(index, generation); }
+	void forget_status(uint32_t index) override { unlisted.insert(index); }
 };
 
 // Owners by pid: alive unless listed as gone.
@@ -120,9 +122,11 @@ TEST_CASE_METHOD(Node, "a freed slot takes away what its recording added, and no
 	uint32_t a = table.claim(container(100, 200), {500, 9});
 	uint32_t b = table.claim(container(100, 201), {501, 9});
 
+	uint32_t generation = maps.slots[a].generation;
 	table.free(a);
 	CHECK(maps.slots[a].in_use == 0);
-	CHECK(maps.forgotten.count(a));
+	CHECK(maps.forgotten.count({a, generation}));
+	CHECK(maps.unlisted.count(a));
 	CHECK_FALSE(maps.targets.count({100, 200}));
 	CHECK(maps.targets.at({100, 201}) == b);
 	CHECK(maps.pidns.at(100) == 1);
@@ -137,6 +141,27 @@ TEST_CASE_METHOD(Node, "a freed slot takes away what its recording added, and no
 	uint32_t c = table.claim(container(300, 400), {502, 9});
 	CHECK(c == a);
 	CHECK(maps.slots[c].generation == 3);
+}
+
+TEST_CASE_METHOD(Node, "a release frees the slot at once and leaves its entries to forget, by generation", "[slot_table]")
+{
+	uint32_t a = table.claim(container(100, 200), {500, 9});
+	uint32_t generation = table.release(a);
+	CHECK(generation == 1);
+	CHECK(maps.slots[a].in_use == 0);
+	CHECK(maps.unlisted.count(a)); // under the lock: the next claim's file is its own
+	CHECK(maps.forgotten.empty());
+	CHECK(maps.targets.empty());
+	CHECK(maps.pidns.empty());
+
+	// The slot is claimed again before the entries are forgotten: the
+	// forget names the old generation only.
+	uint32_t b = table.claim(container(100, 201), {501, 9});
+	CHECK(b == a);
+	table.forget(a, generation);
+	CHECK(maps.forgotten == std::set<std::pair<uint32_t, uint32_t>>{{a, 1}});
+	CHECK(maps.slots[b].generation == 2);
+	CHECK(maps.slots[b].in_use == 1);
 }
 
 TEST_CASE_METHOD(Node, "a container already recorded is refused, and the other recording keeps all it has", "[slot_table]")
@@ -176,7 +201,7 @@ TEST_CASE_METHOD(Node, "a claim frees the slots of owners that are gone, a few i
 	// then took it.
 	CHECK(owners.checks == SlotTable::kOwnerChecksPerClaim);
 	CHECK(next == 3);
-	CHECK(maps.forgotten.count(3));
+	CHECK(maps.forgotten.count({3, 4})); // its generation: the fourth claim's
 	CHECK_FALSE(maps.targets.count({1003, 1}));
 	CHECK(maps.slots[20].owner_pid == 2020); // not looked at yet
 	CHECK(maps.set.tidy_from == 16);         // the next claim goes on from there
