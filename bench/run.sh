@@ -32,7 +32,7 @@ source tests/integration/helpers.bash
 setup_recorder
 trap 'stop_target; stop_containerd >/dev/null; teardown_recorder >/dev/null' EXIT
 cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
-mkdir -m 0700 -p "$PROFILES"
+mkdir -m 0700 "$PROFILES"
 
 # --- statistics ---------------------------------------------------------
 # Reads numbers, prints "median p25 p75" (nearest rank).

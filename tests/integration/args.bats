@@ -4,6 +4,7 @@
 # setns, personality, prctl, ioctl, mmap and mprotect are allowed only with
 # the argument values recorded.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }
@@ -79,7 +80,7 @@ rules_of() {
 	wait_for_profile names
 	jq -e '[.syscalls[] | select((.args // []) != [])] == []' "$PROFILES/names.json"
 	jq -e '[.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | index("socket") and index("clone3") and index("personality")' "$PROFILES/names.json"
-	run run_container --rm --security-opt "seccomp=$PROFILES/names.json" "${CAPS[@]}" -- /bin/probe argcall netlink
+	run -0 run_container --rm --security-opt "seccomp=$PROFILES/names.json" "${CAPS[@]}" -- /bin/probe argcall netlink
 	[[ "$output" == *"socket AF_NETLINK ok" ]]
 }
 
@@ -114,7 +115,7 @@ rules_of() {
 	[ "$(jq '[.syscalls[] | select(.names | index("socket")) | .args | length] | unique' "$PROFILES/extended.json")" = "[
   2
 ]" ]
-	run run_container --rm --security-opt "seccomp=$PROFILES/extended.json" "${CAPS[@]}" -- /bin/probe argcall linux32
+	run -0 run_container --rm --security-opt "seccomp=$PROFILES/extended.json" "${CAPS[@]}" -- /bin/probe argcall linux32
 	[[ "$output" == *"personality PER_LINUX32 ok" ]]
 }
 

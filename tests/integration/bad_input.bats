@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# shellcheck disable=SC2154 # stderr and stderr_lines: set by bats' run --separate-stderr
 # Hostile input: the hook refuses it with one line on stderr and a non-zero
 # exit, before any BPF is loaded, and creates or changes no file.
 
@@ -105,7 +106,7 @@ refuse_annotation() {
 	refuse_annotation $'of:x\n2026-01-01T00:00:00Z [1] error: forged.json' "has a character other than A-Z a-z 0-9 \\. _ -"
 	# One line on stderr (refuse checks that), and in the log the newline
 	# is \x0a within the one line of the refusal.
-	! grep -q '^2026-01-01T00:00:00Z' "$HOOK_LOG"
+	run -1 grep -q '^2026-01-01T00:00:00Z' "$HOOK_LOG"
 	grep -q 'profile path x\\x0a2026-01-01T00:00:00Z \[1\] error: forged.json has a character' "$HOOK_LOG"
 	refuse_annotation $'of:caf\xc3\xa9.json' "caf\\\\xc3\\\\xa9.json has a character other than"
 }

@@ -5,6 +5,7 @@
 # and record the same; a cache that does not load, or that others could
 # have written, is not used.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# shellcheck disable=SC2154 # stderr and stderr_lines: set by bats' run --separate-stderr
 # containerd, which reads no hooks.d, through the runc wrapper: ctr run with
 # --runc-binary, and the Kubernetes path through containerd's CRI API (a pod
 # sandbox and its containers, as kubelet creates them) with the runtime
@@ -68,9 +69,9 @@ has_our_hook() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$recorded" ]
 	for call in netlink newuts linux32; do
-		run ctr_run --rm --cap-add CAP_SYS_ADMIN --seccomp --seccomp-profile "$PROFILES/args.json" -- c3 /bin/probe argcall "$call"
+		run -0 ctr_run --rm --cap-add CAP_SYS_ADMIN --seccomp --seccomp-profile "$PROFILES/args.json" -- c3 /bin/probe argcall "$call"
 		[[ "$output" == *" Operation not permitted" ]] || { echo "$call: $output"; return 1; }
-		run ctr_run --rm --cap-add CAP_SYS_ADMIN -- c3 /bin/probe argcall "$call"
+		run -0 ctr_run --rm --cap-add CAP_SYS_ADMIN -- c3 /bin/probe argcall "$call"
 		[[ "$output" == *" ok" ]] || { echo "unconfined $call: $output"; return 1; }
 	done
 }
@@ -85,11 +86,11 @@ has_our_hook() {
 	ctr_run -d --annotation io.kubernetes.cri.container-type=sandbox --annotation "$ANNOTATION=of:sandbox.json" -- \
 		sandbox /bin/sleep 600
 	ctr_run -d -- plain /bin/sleep 600
-	! has_our_hook "$(bundle_config sandbox)"
+	run ! has_our_hook "$(bundle_config sandbox)"
 	# The unannotated bundle is the spec containerd made, untouched.
 	ctr_ containers info plain | jq -S .Spec >"$WORK/spec.json"
 	jq -S . "$(bundle_config plain)" | diff - "$WORK/spec.json"
-	! grep -q '"hooks"' "$(bundle_config plain)"
+	run -1 grep -q '"hooks"' "$(bundle_config plain)"
 	for c in sandbox plain; do
 		ctr_ tasks kill -s KILL "$c"
 		wait_until 10 task_deleted "$c"
@@ -138,7 +139,7 @@ run_pod() {
 	# Three containers recorded, and nothing else: not the sandbox, which
 	# carries the pod-wide key too.
 	[ "$(grep -c 'recording into' "$HOOK_LOG")" = 3 ]
-	! grep -q "container $sandbox" "$HOOK_LOG"
+	run -1 grep -q "container $sandbox" "$HOOK_LOG"
 	assert_no_leftovers
 }
 

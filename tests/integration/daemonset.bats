@@ -11,6 +11,7 @@
 # test's (NODE_PID): on this kind of machine PID 1 refuses namespace entry
 # even to root on the host.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 IMAGE=localhost/oci-seccomp-recorder-installer:test
@@ -76,6 +77,7 @@ run_profiles_reader() {
 	[ "$(stat -c %a "$SYSTEM_PROFILES")" = 700 ]
 
 	# a workload annotated for recording, through the system's hooks dir
+	# shellcheck disable=SC2034 # the helpers read it
 	PROFILES=$SYSTEM_PROFILES
 	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/probe record
 	wait_for_profile "$NAME"
@@ -93,7 +95,7 @@ run_profiles_reader() {
 
 	# uninstall.yaml's init container
 	run_init_container "$IMAGE" /uninstall.sh
-	! package_installed
+	run ! package_installed
 	[ ! -e /usr/libexec/oci/hooks.d/oci-seccomp-recorder ]
 	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
 	[ ! -e "$STAGING" ]
@@ -137,6 +139,6 @@ run_profiles_reader() {
 	[ -x /usr/libexec/oci-seccomp-recorder/runc ]
 
 	run_init_container "${env[@]}" "$IMAGE" /uninstall.sh
-	! package_installed
+	run ! package_installed
 	cmp "$config" "$WORK/containerd-config.orig"
 }

@@ -10,6 +10,7 @@
 #   "Extend existing seccomp profile", "Syscall blocked in input profile
 #   remains blocked in output profile": below.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }
@@ -30,15 +31,15 @@ under() {
 	run record first /bin/probe call getsid
 	[ "$status" -eq 0 ]
 	wait_for_profile first
-	run under first /bin/probe call getpgid
+	run -0 under first /bin/probe call getpgid
 	[ "$output" = "main: getpgid Operation not permitted" ]
 
 	run run_container --rm --annotation "$ANNOTATION=if:first.json;of:second.json" -- /bin/probe call getpgid
 	[ "$status" -eq 0 ]
 	wait_for_profile second
-	run under second /bin/probe call getsid
+	run -0 under second /bin/probe call getsid
 	[ "$output" = "main: getsid ok" ]
-	run under second /bin/probe call getpgid
+	run -0 under second /bin/probe call getpgid
 	[ "$output" = "main: getpgid ok" ]
 	# The input's rule as it was, then one with what it did not name.
 	[ "$(jq -c '.syscalls[0]' "$PROFILES/second.json")" = "$(jq -c '.syscalls[0]' "$PROFILES/first.json")" ]
@@ -52,7 +53,7 @@ under() {
 	run record free /bin/probe call mkdir
 	[ "$status" -eq 0 ]
 	wait_for_profile free
-	run under free /bin/probe call mkdir
+	run -0 under free /bin/probe call mkdir
 	[ "$output" = "main: mkdir Bad address" ] # allowed: the kernel saw the NULL path
 
 	# The reference hook's test/fixtures/block-mkdir.json.
@@ -103,11 +104,11 @@ under() {
 	[ "$status" -eq 0 ]
 	[[ "$recorded" == "$output"* ]]
 	# ...sysfs, which podman's profile denies outright, denied...
-	run under extended /bin/probe call sysfs
+	run -0 under extended /bin/probe call sysfs
 	[ "$output" = "main: sysfs Operation not permitted" ]
 	# ...and acct as podman's profile has it: only with CAP_SYS_PACCT.
-	run run_container --rm --cap-add SYS_PACCT --security-opt "seccomp=$out" -- /bin/probe call acct
+	run -0 run_container --rm --cap-add SYS_PACCT --security-opt "seccomp=$out" -- /bin/probe call acct
 	[ "$output" = "main: acct ok" ]
-	run under extended /bin/probe call acct
+	run -0 under extended /bin/probe call acct
 	[ "$output" = "main: acct Operation not permitted" ]
 }

@@ -53,6 +53,7 @@ setup_recorder() {
 # The hook's JSON as the package installs it (so its "when" is the one under
 # test), pointed at the build's binary and test-local directories; extra hook
 # arguments as a JSON array.
+# shellcheck disable=SC2120 # the test files pass the arguments
 install_hook() {
 	local extra_args=${1:-[]}
 	sed -e "s|@HOOK_PATH@|$HOOK_BINARY|" -e "s|@DEFAULT_PROFILE_DIR@|$PROFILES|" "$HOOKS_TEMPLATE" |
@@ -170,14 +171,17 @@ assert_lacks_syscall() {
 	! profile_names "$1" | grep -qx "$2" || { echo "$2 unexpectedly in $1.json" >&2; return 1; }
 }
 
-# Our BPF programs, maps, links and pins anywhere on the node.
+# Our BPF programs (by their names), the maps they use and the links that
+# attach them, and our pins, anywhere on the node: no other tool's objects.
 our_bpf_objects() {
-	local progs maps links pins
-	progs=$(bpftool -j prog show | jq '[.[] | select(.name | test("^on_(sys_enter|sys_exit|process_fork|process_exec|process_exit)$"))] | length')
-	maps=$(bpftool -j map show | jq '[.[] | select((.name // "") | test("^(pidns|targets|membership|newborn|gated|slots|seen|denied|killed|arg_values|settings|in_syscall|recorder[.].*)$"))] | length')
-	links=$(bpftool -j link show | jq '[.[] | select(.type == "raw_tracepoint" or .type == "tracing")] | length')
+	local progs prog_ids maps links pins
+	progs=$(bpftool -j prog show | jq -c '[.[] | select(.name | test("^on_(sys_enter|sys_exit|process_fork|process_exec|process_exit)$"))]')
+	prog_ids=$(jq -c 'map(.id)' <<<"$progs")
+	maps=$(bpftool -j map show | jq --argjson used "$(jq -c '[.[].map_ids // [] | .[]]' <<<"$progs")" \
+		'[.[] | select((.id | IN($used[])) or ((.name // "") | startswith("recorder.")))] | length')
+	links=$(bpftool -j link show | jq --argjson ours "$prog_ids" '[.[] | select(.prog_id | IN($ours[]))] | length')
 	pins=$(find /sys/fs/bpf/oci-seccomp-recorder 2>/dev/null | wc -l)
-	echo "progs=$progs maps=$maps links=$links pins=$pins"
+	echo "progs=$(jq length <<<"$progs") maps=$maps links=$links pins=$pins"
 }
 
 # Tracing children of this test's hook (their command line names its dir).
@@ -241,6 +245,7 @@ tree_listing() {
 # --- the system's package, for the tests that install it -------------------
 
 PKG=oci-seccomp-recorder
+# shellcheck disable=SC2034 # the test files use it
 SYSTEM_PROFILES=/var/lib/oci-seccomp-profiles
 
 package_installed() {

@@ -5,6 +5,7 @@
 # without a trace.
 # Installs and removes the system's package; puts back one that was there.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }
@@ -62,6 +63,7 @@ teardown() {
 
 @test "dpkg -i, record through podman's default hooks dir, dpkg -r: nothing of ours remains" {
 	dpkg -i "$DEB"
+	# shellcheck disable=SC2034 # the helpers read it
 	PROFILES=$SYSTEM_PROFILES # what the installed hook uses; our helpers look there
 	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/probe record
 	wait_for_profile "$NAME"

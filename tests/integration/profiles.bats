@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# shellcheck disable=SC2154 # stderr and stderr_lines: set by bats' run --separate-stderr
 # merge, diff and SeccompProfile output, run as a CI pipeline would run them
 # on profiles collected from nodes.
 
@@ -10,7 +11,7 @@ VALIDATE=$BATS_TEST_DIRNAME/validate.py
 
 setup() {
 	WORK=$(mktemp -d "${BATS_RUN_TMPDIR:-/tmp}/profiles-it.XXXXXX")
-	cd "$WORK"
+	cd "$WORK" || return
 	# As a recording writes them, and as an older tool or a person might.
 	jq -n '{defaultAction: "SCMP_ACT_ERRNO", defaultErrnoRet: 1, architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
 		syscalls: [{names: ["read", "write", "uselib"], action: "SCMP_ACT_ALLOW", args: [], comment: "", includes: {}, excludes: {}}]}' >node1.json

@@ -4,6 +4,7 @@
 # builds (once per build dir): python3 with threads, sockets and
 # subprocesses, and nginx serving requests, recorded with argument rules.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 WORKLOAD=$BATS_TEST_DIRNAME/debian

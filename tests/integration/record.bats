@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The core path: record a real container, get a profile it runs under.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }
@@ -63,7 +64,7 @@ teardown() { teardown_recorder; }
 }
 
 @test "if: merges the input profile's syscalls into the output" {
-	mkdir -m 0700 -p "$PROFILES"
+	mkdir -m 0700 "$PROFILES"
 	cat >"$PROFILES/base.json" <<-'JSON'
 	{"defaultAction": "SCMP_ACT_ERRNO",
 	 "syscalls": [{"names": ["sched_get_priority_min", "mincore"], "action": "SCMP_ACT_ALLOW"}]}
@@ -211,16 +212,16 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	wait_for_profile allowed
 	assert_has_syscall allowed acct
 	# Unconfined, nothing is denied and the sys_exit program is never attached.
-	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:open.json" -- /bin/probe call acct
+	run -0 run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:open.json" -- /bin/probe call acct
 	wait_for_profile open
 	[ "$(jq -c .denied "$PROFILES/open.report.json")" = '{}' ]
 	assert_no_leftovers
 }
 
 @test "a process the container's filter kills (SIGSYS) is reported with the syscall it died at" {
-	mkdir -m 0700 -p "$PROFILES"
+	mkdir -m 0700 "$PROFILES"
 	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpgid"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$WORK/kill-getpgid.json"
-	run run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:killed.json" -- \
+	run -0 run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:killed.json" -- \
 		/bin/sh -c '/bin/probe call getpgid; /bin/probe call getsid'
 	[[ "$output" == *"main: getsid ok"* ]]
 	[[ "$output" != *"main: getpgid"* ]] # killed before it could say

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# shellcheck disable=SC2154 # stderr and stderr_lines: set by bats' run --separate-stderr
 # One BPF program for every recording on the node: the first recording loads
 # and attaches it, the last one out unloads it, and a recording that ends
 # never takes it from one that goes on.

@@ -3,6 +3,7 @@
 # Seeing and controlling what runs on the node: status, stop and cleanup on
 # real recordings.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }
@@ -95,7 +96,7 @@ id_of() {
 	kill -KILL "$child"
 	wait_until 5 sh -c "! kill -0 $child 2>/dev/null || grep -qs '^State:.*Z' /proc/$child/status"
 	status_json | jq -e '.[0].tracer.alive == false'
-	run "$HOOK_BINARY" status
+	run -0 "$HOOK_BINARY" status
 	[[ "$output" == *"$child gone"* ]]
 	run "$HOOK_BINARY" cleanup
 	[ "$status" -eq 0 ]
@@ -104,7 +105,7 @@ id_of() {
 	[ "${lines[-1]}" = "freed 1 recording slot(s) of tracing children that are gone" ]
 	[ "$(status_json)" = "[]" ]
 	assert_no_leftovers
-	run "$HOOK_BINARY" cleanup
+	run -0 "$HOOK_BINARY" cleanup
 	[ "$output" = "nothing to clean up" ]
 	podman_ rm -f -t 0 orphan >/dev/null
 }

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # Hard workloads: nothing missed, nothing mixed up.
 
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() { probe_runtime; }
@@ -127,7 +128,7 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	# of its own: what the exec may add is in one of the two.
 	run_container -d --name quiet --annotation "$ANNOTATION=of:quiet.json" -- /bin/sleep 600
 	run_container -d --name visited --annotation "$ANNOTATION=of:visited.json" -- /bin/sleep 600
-	run podman_ exec visited /bin/probe call getpgid
+	run -0 podman_ exec visited /bin/probe call getpgid
 	[ "$output" = "main: getpgid ok" ]
 	podman_ kill quiet visited
 	record alone /bin/probe call getpgid
@@ -147,7 +148,7 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	done
 	# And the profile still lets runc exec finish after it loaded it.
 	run_container -d --name replay --security-opt "seccomp=$PROFILES/visited.json" -- /bin/sleep 600
-	run podman_ exec replay /bin/probe call getpgid
+	run -0 podman_ exec replay /bin/probe call getpgid
 	[ "$output" = "main: getpgid ok" ]
 	podman_ kill replay
 	assert_no_leftovers
@@ -173,7 +174,7 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	assert_has_syscall swarm times              # the last thread
 	assert_has_syscall swarm getsid             # every child
 	assert_has_syscall swarm alarm              # the last child
-	! grep -E "lost|not tracked" "$HOOK_LOG"
+	run -1 grep -E "lost|not tracked" "$HOOK_LOG"
 	assert_no_leftovers
 }
 
@@ -218,7 +219,7 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	[ "$status" -eq 0 ]
 	[ "$output" = "int80: sgetmask ok" ]
 	# ...and one it never made is refused, though it runs unconfined.
-	run run_container --rm --security-opt seccomp=unconfined -- /bin/probe int80 getpgrp
+	run -0 run_container --rm --security-opt seccomp=unconfined -- /bin/probe int80 getpgrp
 	[ "$output" = "int80: getpgrp ok" ]
 	run run_container --rm --security-opt "seccomp=$PROFILES/compat.json" -- /bin/probe int80 getpgrp
 	[ "$status" -eq 0 ]
@@ -241,7 +242,7 @@ CALLS=(getitimer sched_get_priority_max sched_get_priority_min ioprio_get sysinf
 	[ "$(uname -m)" = x86_64 ] || skip "int 0x80 is an x86_64 test"
 	"$PROBE_BINARY" int80 >/dev/null 2>&1 || skip "this kernel does not run 32-bit syscalls (int 0x80 faults)"
 	# i386 number 0x40000063: ENOSYS, and not x32's sysinfo (99).
-	run run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:bit30.json" -- \
+	run -0 run_container --rm --security-opt seccomp=unconfined --annotation "$ANNOTATION=of:bit30.json" -- \
 		/bin/probe int80 bit30
 	[ "$output" = "int80: bit30 Function not implemented" ]
 	wait_for_profile bit30

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# The suite's shell code passes shellcheck: every warning, and, whatever
+# their level, the checks for a negation that fails nothing (in bats, `! cmd`
+# never fails a test: set -e ignores it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files=(tests/integration/*.bats tests/integration/*.bash tests/shellcheck.sh .ci/run bench/run.sh
+	examples/kubernetes/install.sh)
+shellcheck -s bash -S warning "${files[@]}"
+shellcheck -s bash -i SC2251,SC2314,SC2315 "${files[@]}"
+echo "shellcheck: ${#files[@]} files clean"
