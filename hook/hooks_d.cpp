@@ -25,18 +25,17 @@ std::regex pattern(const json& p, const std::string& source)
 	}
 }
 
-bool annotations_match(const json& patterns, const json& config, const std::string& source)
+// Whether some annotation matches the pair of patterns.
+bool annotation_matches(const json& key_pattern, const json& value_pattern, const json& config,
+			const std::string& source)
 {
+	std::regex key_re = pattern(key_pattern, source), value_re = pattern(value_pattern, source);
 	auto annotations = config.find("annotations");
-	for (const auto& [key_pattern, value_pattern] : patterns.items()) {
-		std::regex key_re = pattern(key_pattern, source), value_re = pattern(value_pattern, source);
-		if (annotations == config.end() || !annotations->is_object())
-			continue;
-		for (const auto& [key, value] : annotations->items())
-			if (value.is_string() && std::regex_search(key, key_re) &&
-			    std::regex_search(value.get<std::string>(), value_re))
-				return true;
-	}
+	if (annotations == config.end() || !annotations->is_object())
+		return false;
+	for (const auto& [key, value] : annotations->items())
+		if (value.is_string() && std::regex_search(key, key_re) && std::regex_search(value.get<std::string>(), value_re))
+			return true;
 	return false;
 }
 
@@ -111,16 +110,33 @@ HooksEntry load_hooks_entry(const std::vector<std::string>& dirs)
 	throw Error("no " + std::string(kHooksJsonName) + " in " + searched);
 }
 
+// As podman decides for a 1.0.0 entry (pkg/hooks/1.0.0/when.go): every
+// condition given must match, each annotation pair among them, and one at
+// least must be given. ("or" is read from 0.1.0 entries only.)
 bool applies(const HooksEntry& entry, const json& config)
 {
 	const json& when = entry.when;
-	if (auto always = when.find("always"); always != when.end() && *always != true)
-		return false;
-	if (auto a = when.find("annotations"); a != when.end() && !(a->is_object() && annotations_match(*a, config, entry.source)))
-		return false;
-	if (auto c = when.find("commands"); c != when.end() && !(c->is_array() && command_matches(*c, config, entry.source)))
-		return false;
-	if (auto b = when.find("hasBindMounts"); b != when.end() && !(*b == true && has_bind_mounts(config)))
-		return false;
-	return true;
+	size_t matched = 0;
+	if (auto always = when.find("always"); always != when.end()) {
+		if (*always != true)
+			return false;
+		++matched;
+	}
+	if (auto b = when.find("hasBindMounts"); b != when.end()) {
+		if (!(*b == true && has_bind_mounts(config)))
+			return false;
+		++matched;
+	}
+	if (auto a = when.find("annotations"); a != when.end()) {
+		if (!a->is_object())
+			return false;
+		for (const auto& [key_pattern, value_pattern] : a->items()) {
+			if (!annotation_matches(key_pattern, value_pattern, config, entry.source))
+				return false;
+			++matched;
+		}
+	}
+	if (auto c = when.find("commands"); c != when.end() && !c->empty())
+		return c->is_array() && command_matches(*c, config, entry.source);
+	return matched > 0;
 }

@@ -121,6 +121,25 @@ TEST_CASE("the hooks.d entry's when decides, as podman would", "[bundle]")
 	CHECK(out["hooks"]["createRuntime"] == json::parse(R"([{"path":"/h","timeout":5}])"));
 }
 
+TEST_CASE("every annotation pair of when must match, as podman's 1.0.0 hooks require", "[bundle]")
+{
+	Fixture f;
+	Fixture::write(f.hooks / kHooksJsonName, R"({"version":"1.0.0","hook":{"path":"/h"},
+		"when":{"annotations":{"^io\\.containers\\.trace-syscall$":".+","^team$":"^a$"}},"stages":["prestart"]})");
+	// One pair of two: podman runs no hook.
+	CHECK(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json"}})") == BundleEdit::kNotAsked);
+	CHECK(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json","team":"b"}})") == BundleEdit::kNotAsked);
+	CHECK(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json","team":"a"}})") == BundleEdit::kAdded);
+	// "or" is no field of a 1.0.0 entry (podman reads it from 0.1.0 ones only).
+	Fixture::write(f.hooks / kHooksJsonName, R"({"version":"1.0.0","hook":{"path":"/h"},"when":{"or":true,
+		"annotations":{"^io\\.containers\\.trace-syscall$":".+","^team$":"^a$"}},"stages":["prestart"]})");
+	CHECK(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json"}})") == BundleEdit::kNotAsked);
+	// No condition that matched: no hook.
+	Fixture::write(f.hooks / kHooksJsonName,
+		       R"({"version":"1.0.0","hook":{"path":"/h"},"when":{"annotations":{}},"stages":["prestart"]})");
+	CHECK(f.edit(R"({"annotations":{"io.containers.trace-syscall":"of:a.json"}})") == BundleEdit::kNotAsked);
+}
+
 TEST_CASE("a container that asks and cannot be given the hook is refused with the reason", "[bundle]")
 {
 	Fixture f;
