@@ -146,6 +146,7 @@ struct {
 #define EEXIST 17
 #define X32_SYSCALL_BIT 0x40000000
 #define SIGSYS_NR 31
+#define SECCOMP_MODE_DEAD 3 /* a task a filter killed (Linux 5.17 on) */
 #define PR_SET_NAME 15
 #define TS_COMPAT 0x0002 /* x86 thread_info.status: in a 32-bit syscall */
 #define TIF_32BIT 22     /* arm64 thread_info.flags: 32-bit task */
@@ -622,10 +623,14 @@ int BPF_PROG(on_process_exit)
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
-	/* Killed by SIGSYS (a filter's kill action, or its trap unhandled): the
-	 * syscall it died at is still in its registers. Rare, so looked up in
-	 * full. */
-	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR) {
+	/* Killed by a filter's kill action: the syscall it died at is still in
+	 * its registers. Only the thread the filter hit is marked dead by
+	 * seccomp; its siblings, killed with it, and a process sent SIGSYS by
+	 * another exit with SIGSYS too, at syscalls no filter refused (a trap
+	 * the process does not handle is a denial, noted at sys_exit). Rare,
+	 * so looked up in full. */
+	if ((BPF_CORE_READ(task, exit_code) & 0x7f) == SIGSYS_NR &&
+	    BPF_CORE_READ(task, seccomp.mode) == SECCOMP_MODE_DEAD) {
 		__u32 slot_idx;
 		struct slot *slot = current_slot(task, false, &slot_idx);
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);

@@ -7,6 +7,9 @@
  *                  sched_get_priority_max; a forked child: ioprio_get
  *   probe extra    all of the above, then sched_get_priority_min
  *   probe call NAME   one of the harmless syscalls in `calls` below
+ *   probe sibling NAME   a second thread waits in pause while the main
+ *                  thread makes call NAME (a sibling of a thread a filter
+ *                  kills)
  *   probe swarm    200 threads (sched_getscheduler; the last one times)
  *                  and 1000 forked children (getsid; the last one alarm)
  *   probe hold N FILE   N children that wait, alive at once; once FILE
@@ -36,6 +39,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +113,25 @@ static int call(const char *name)
 		}
 	fprintf(stderr, "probe: no call %s\n", name);
 	return 2;
+}
+
+static void *pause_thread(void *started)
+{
+	sem_post(started);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int sibling(const char *name)
+{
+	sem_t started;
+	pthread_t t;
+	if (sem_init(&started, 0, 0) || pthread_create(&t, NULL, pause_thread, &started))
+		return 1;
+	sem_wait(&started);
+	usleep(100000); /* into its pause */
+	return call(name);
 }
 
 #define SWARM_THREADS 200
@@ -301,6 +324,8 @@ int main(int argc, char **argv)
 		return argcall(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "call"))
 		return call(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "sibling"))
+		return sibling(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "swarm"))
 		return swarm();
 	if (argc == 2 && !strcmp(argv[1], "x32"))
@@ -310,7 +335,7 @@ int main(int argc, char **argv)
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "int80"))
 		return int80(argc == 3 ? argv[2] : "sgetmask");
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|x32|call NAME|args|argcall NAME\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|x32|call NAME|sibling NAME|args|argcall NAME\n");
 		return 2;
 	}
 	struct itimerval it;

@@ -231,3 +231,24 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	assert_has_syscall killed getsid
 	grep -q "killed.json: the container's seccomp filter killed processes (SIGSYS) at: getpgid; not in the profile" "$HOOK_LOG"
 }
+
+@test "killed names the syscall of the thread the filter hit, not its siblings', nor a SIGSYS sent from outside" {
+	mkdir -m 0700 "$PROFILES"
+	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpgid"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$WORK/kill-getpgid.json"
+	# A second thread waits in pause when the filter kills the process.
+	run -0 run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:sibling.json" -- \
+		/bin/sh -c '/bin/probe sibling getpgid; /bin/probe call getsid'
+	[[ "$output" == *"main: getsid ok"* ]]
+	wait_for_profile sibling
+	jq -e '.killed.SCMP_ARCH_X86_64 == ["getpgid"]' "$PROFILES/sibling.report.json"
+	assert_has_syscall sibling pause
+	# A process killed with SIGSYS by another process died at no syscall
+	# a filter refused.
+	run -0 run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:outside.json" -- \
+		/bin/sh -c 'sleep 100 & sleep 0.5; kill -SYS $!; wait; /bin/probe call getsid'
+	[[ "$output" == *"main: getsid ok"* ]]
+	wait_for_profile outside
+	[ "$(jq -c .killed "$PROFILES/outside.report.json")" = '{}' ]
+	run -1 grep -q "outside.json: the container's seccomp filter killed" "$HOOK_LOG"
+	assert_no_leftovers
+}
