@@ -32,10 +32,10 @@ const volatile __u32 prctl_nr = 0;
  * the x32 bit reaches sys_enter but is never dispatched (ENOSYS), and a
  * profile must not allow by name what never ran. Set by user space. */
 const volatile __u32 x32_dispatched = 0;
-/* Numbers of the syscalls of enum arg_syscall, native and compat (x32 uses
- * the native ones), resolved by user space with libseccomp; ~0 where an ABI
- * has no such syscall. */
-const volatile __u32 arg_syscall_nr[2][ARG_SYSCALL_COUNT] = {};
+/* Numbers of the syscalls of enum arg_syscall per ABI (x32's without the
+ * x32 bit, as syscall_abi leaves them), resolved by user space with
+ * libseccomp; ~0 where an ABI has no such syscall. */
+const volatile __u32 arg_syscall_nr[ABI_COUNT][ARG_SYSCALL_COUNT] = {};
 
 /* PID namespaces with at least one recording: the only lookup a task of
  * no recorded namespace pays. Value: how many recordings. */
@@ -356,10 +356,10 @@ static __always_inline void set_bit(void *map, __u32 slot_idx, __u32 abi, long n
 /* Which syscall of enum arg_syscall (abi, nr) is, or ARG_SYSCALL_COUNT. */
 static __always_inline __u32 arg_syscall(__u32 abi, long nr)
 {
-	__u32 table = abi == ABI_COMPAT ? 1 : 0;
-
+	if (abi >= ABI_COUNT)
+		return ARG_SYSCALL_COUNT;
 	for (__u32 i = 0; i < ARG_SYSCALL_COUNT; i++)
-		if (arg_syscall_nr[table][i] == nr)
+		if (arg_syscall_nr[abi][i] == nr)
 			return i;
 	return ARG_SYSCALL_COUNT;
 }

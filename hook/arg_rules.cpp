@@ -4,6 +4,8 @@
 #include <array>
 #include <cstdio>
 
+#include "syscalls.h"
+
 using nlohmann::json;
 
 namespace {
@@ -103,6 +105,19 @@ ArgRule rule_for(uint32_t which, uint64_t value)
 const char* arg_syscall_name(uint32_t which)
 {
 	return which < kNames.size() ? kNames[which] : "?";
+}
+
+ArgSyscallTable arg_syscall_numbers()
+{
+	constexpr uint32_t kX32Bit = 0x40000000;
+	ArgSyscallTable table;
+	for (auto& row : table)
+		row.fill(~0U);
+	for (const Abi& abi : host_abis())
+		for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i)
+			if (std::optional<uint32_t> nr = syscall_nr(abi.scmp_arch, arg_syscall_name(i)))
+				table[abi.id][i] = abi.id == ABI_X32 ? *nr & ~kX32Bit : *nr;
+	return table;
 }
 
 ArgRules make_arg_rules(const RecordedArgs& args, const std::set<std::string>& recorded)

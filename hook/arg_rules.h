@@ -4,6 +4,7 @@
 // each of them only with the values seen.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,12 @@
 
 // The syscall of an enum arg_syscall.
 const char* arg_syscall_name(uint32_t which);
+
+// The numbers of enum arg_syscall's syscalls on each host ABI, as the
+// program matches them (x32's without the x32 bit: its ioctl is 514, not
+// native 16); ~0 where an ABI has no such syscall, or the host no such ABI.
+using ArgSyscallTable = std::array<std::array<uint32_t, ARG_SYSCALL_COUNT>, ABI_COUNT>;
+ArgSyscallTable arg_syscall_numbers();
 
 struct RecordedArgs {
 	std::map<uint32_t, std::set<uint64_t>> values; // by rule (enum arg_syscall)

@@ -187,10 +187,10 @@ Skeleton load(const std::string& btf)
 		check_bpf(-errno, "open BPF recorder");
 	skel->rodata->prctl_nr = static_cast<uint32_t>(native_syscall_nr("prctl"));
 	skel->rodata->x32_dispatched = kernel_runs_x32();
-	for (const Abi& abi : host_abis())
-		if (abi.id == ABI_NATIVE || abi.id == ABI_COMPAT)
-			for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i)
-				skel->rodata->arg_syscall_nr[abi.id][i] = syscall_nr(abi.scmp_arch, arg_syscall_name(i)).value_or(~0U);
+	ArgSyscallTable numbers = arg_syscall_numbers();
+	for (uint32_t abi = 0; abi < ABI_COUNT; ++abi)
+		for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i)
+			skel->rodata->arg_syscall_nr[abi][i] = numbers[abi][i];
 	check_bpf(recorder_bpf__load(skel.get()), "load BPF recorder");
 	return skel;
 }

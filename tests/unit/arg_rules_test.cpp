@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "arg_rules.h"
+#include "syscalls.h"
 
 using nlohmann::json;
 using Names = std::set<std::string>;
@@ -31,6 +32,22 @@ std::vector<std::string> comments_of(const ArgRules& rules, const std::string& n
 }
 
 } // namespace
+
+TEST_CASE("each ABI's own syscall numbers are matched: x32's ioctl is 514", "[arg_rules]")
+{
+	ArgSyscallTable table = arg_syscall_numbers();
+	for (const Abi& abi : host_abis())
+		for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i) {
+			std::optional<uint32_t> nr = syscall_nr(abi.scmp_arch, arg_syscall_name(i));
+			CHECK(table[abi.id][i] == (nr ? *nr & ~0x40000000U : ~0U));
+		}
+#if defined(__x86_64__)
+	CHECK(table[ABI_NATIVE][ARG_IOCTL] == 16);
+	CHECK(table[ABI_COMPAT][ARG_IOCTL] == 54);
+	CHECK(table[ABI_X32][ARG_IOCTL] == 514);
+	CHECK(table[ABI_X32][ARG_SOCKET] == 41);
+#endif
+}
 
 TEST_CASE("kept values become one rule each, in the kernel's encoding", "[arg_rules]")
 {
