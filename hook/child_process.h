@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 class ChildProcess {
@@ -29,9 +30,12 @@ public:
 	std::string reap()
 	{
 		int status = 0;
-		while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+		pid_t got;
+		while ((got = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
 		}
 		pid_ = -1;
+		if (got < 0) // no status to read: never a success
+			return std::string("no status (waitpid: ") + std::strerror(errno) + ")";
 		if (WIFEXITED(status))
 			return "exit status " + std::to_string(WEXITSTATUS(status));
 		if (WIFSIGNALED(status))

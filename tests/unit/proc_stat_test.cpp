@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "child_process.h"
 #include "proc_stat.h"
 
 TEST_CASE("a /proc/PID/stat line gives its state and start time, whatever the command is called",
@@ -31,4 +32,18 @@ TEST_CASE("this process is alive by its pid and start time, and by no other star
 	CHECK(process_alive(::getpid(), self->start));
 	CHECK_FALSE(process_alive(::getpid(), self->start + 1));
 	CHECK_FALSE(proc_stat(-1));
+}
+
+TEST_CASE("a child whose status cannot be had is never reported as exited well", "[child_process]")
+{
+	// Not a child of this process: waitpid fails, and no status is read.
+	ChildProcess other(::getppid());
+	std::string how = other.reap();
+	CHECK(how != "exit status 0");
+	CHECK_THAT(how, Catch::Matchers::StartsWith("no status (waitpid: "));
+	pid_t pid = ::fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0)
+		::_exit(3);
+	CHECK(ChildProcess(pid).reap() == "exit status 3");
 }
