@@ -130,7 +130,7 @@ assert_probe_recorded() {
 	assert_no_leftovers
 }
 
-@test "a full disk at the final write leaves no partial file, and the log keeps what was recorded" {
+@test "a full disk at the final write leaves no partial file; the profile is saved elsewhere and the log names it" {
 	mkdir -m 0700 "$PROFILES"
 	mount -t tmpfs -o size=4k,mode=0700 tmpfs "$PROFILES"
 	head -c 4096 /dev/zero >"$PROFILES/filler" || true
@@ -139,6 +139,9 @@ assert_probe_recorded() {
 	wait_for_no_tracing_child
 	[ ! -e "$PROFILES/full.json" ]
 	[ "$(ls -A "$PROFILES")" = filler ] # no temp file left either
-	grep -q "No space left on device; the recorded syscalls: .*getitimer.*ioprio_get" "$HOOK_LOG"
+	grep -q "No space left on device; the profile saved as /run/oci-seccomp-recorder-unwritten/[0-9]*-full.json; the recorded syscalls: .*getitimer.*ioprio_get" "$HOOK_LOG"
+	saved=$(grep -o "/run/oci-seccomp-recorder-unwritten/[0-9]*-full.json" "$HOOK_LOG")
+	jq -e '.syscalls[0].names | index("getitimer") and index("ioprio_get")' "$saved"
+	rm -f "$saved"
 	assert_no_leftovers
 }
