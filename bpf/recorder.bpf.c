@@ -144,7 +144,6 @@ struct {
 
 #define E2BIG 7
 #define EEXIST 17
-#define X32_SYSCALL_BIT 0x40000000
 #define SIGSYS_NR 31
 #define SECCOMP_MODE_DEAD 3 /* a task a filter killed (Linux 5.17 on) */
 #define PR_SET_NAME 15

@@ -14,6 +14,8 @@ enum recorder_abi {
 	ABI_COUNT = 3,
 };
 #define SEEN_WORDS (ABI_COUNT * MAX_SYSCALL_NR / 64)
+/* The bit that marks an x32 syscall number on x86_64's 64-bit entry. */
+#define X32_SYSCALL_BIT 0x40000000
 /* The bit of (abi, nr) in a struct seen_bitmap: ABI after ABI. */
 #define SEEN_BIT(abi, nr) ((abi) * MAX_SYSCALL_NR + (nr))
 

@@ -109,14 +109,13 @@ const char* arg_syscall_name(uint32_t which)
 
 ArgSyscallTable arg_syscall_numbers()
 {
-	constexpr uint32_t kX32Bit = 0x40000000;
 	ArgSyscallTable table;
 	for (auto& row : table)
 		row.fill(~0U);
 	for (const Abi& abi : host_abis())
 		for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i)
 			if (std::optional<uint32_t> nr = syscall_nr(abi.scmp_arch, arg_syscall_name(i)))
-				table[abi.id][i] = abi.id == ABI_X32 ? *nr & ~kX32Bit : *nr;
+				table[abi.id][i] = abi.id == ABI_X32 ? *nr & ~uint32_t{X32_SYSCALL_BIT} : *nr;
 	return table;
 }
 

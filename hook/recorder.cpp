@@ -48,6 +48,8 @@ Recorded Recorder::read() const
 	r.killed = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
 	for (const auto& [rule, value] : program_->read_arg_values(slot_))
 		r.arguments.values[rule].insert(value);
+	// After the values: a rule that overflows meanwhile is then allowed
+	// whatever its arguments, never narrowed to the values read before.
 	struct slot s = program_->read_slot(slot_);
 	r.arguments.overflow = s.arg_overflow;
 	r.untracked = s.untracked;

@@ -34,8 +34,8 @@ public:
 	// Recording is live when this returns: every syscall of the target after
 	// its runtime's first prctl is seen. `btf_cache_dir`: see NodeProgram.
 	// With `watch_denied`, what the container's seccomp filter denies is
-	// noted too (see denied()); with `arg_rules`, the argument values of
-	// enum arg_syscall's syscalls (see arguments()).
+	// noted too (Recorded::denied); with `arg_rules`, the argument values
+	// of enum arg_syscall's syscalls (Recorded::arguments).
 	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules);
 	// Stops recording unless release() did.
 	~Recorder();

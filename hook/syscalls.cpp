@@ -31,8 +31,7 @@ const std::vector<Abi>& host_abis()
 bool kernel_runs_x32()
 {
 #if defined(__x86_64__)
-	constexpr long kX32Bit = 0x40000000;
-	return ::syscall(kX32Bit | SYS_getpid) == ::getpid();
+	return ::syscall(X32_SYSCALL_BIT | SYS_getpid) == ::getpid();
 #else
 	return false;
 #endif

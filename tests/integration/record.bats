@@ -218,10 +218,18 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	assert_no_leftovers
 }
 
-@test "a process the container's filter kills (SIGSYS) is reported with the syscall it died at" {
-	mkdir -m 0700 "$PROFILES"
+# under_kill_getpgid NAME COMMAND...: records NAME.json of a container under
+# a filter that kills a process at getpgid.
+under_kill_getpgid() {
+	local name=$1
+	shift
+	[ -d "$PROFILES" ] || mkdir -m 0700 "$PROFILES"
 	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpgid"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$WORK/kill-getpgid.json"
-	run -0 run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:killed.json" -- \
+	run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:$name.json" -- "$@"
+}
+
+@test "a process the container's filter kills (SIGSYS) is reported with the syscall it died at" {
+	run -0 under_kill_getpgid killed \
 		/bin/sh -c '/bin/probe call getpgid; /bin/probe call getsid'
 	[[ "$output" == *"main: getsid ok"* ]]
 	[[ "$output" != *"main: getpgid"* ]] # killed before it could say
@@ -233,10 +241,8 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 }
 
 @test "killed names the syscall of the thread the filter hit, not its siblings', nor a SIGSYS sent from outside" {
-	mkdir -m 0700 "$PROFILES"
-	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpgid"],"action":"SCMP_ACT_KILL_PROCESS"}]}' >"$WORK/kill-getpgid.json"
 	# A second thread waits in pause when the filter kills the process.
-	run -0 run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:sibling.json" -- \
+	run -0 under_kill_getpgid sibling \
 		/bin/sh -c '/bin/probe sibling getpgid; /bin/probe call getsid'
 	[[ "$output" == *"main: getsid ok"* ]]
 	wait_for_profile sibling
@@ -244,7 +250,7 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	assert_has_syscall sibling pause
 	# A process killed with SIGSYS by another process died at no syscall
 	# a filter refused.
-	run -0 run_container --rm --security-opt "seccomp=$WORK/kill-getpgid.json" --annotation "$ANNOTATION=of:outside.json" -- \
+	run -0 under_kill_getpgid outside \
 		/bin/sh -c 'sleep 100 & sleep 0.5; kill -SYS $!; wait; /bin/probe call getsid'
 	[[ "$output" == *"main: getsid ok"* ]]
 	wait_for_profile outside

@@ -39,7 +39,7 @@ TEST_CASE("each ABI's own syscall numbers are matched: x32's ioctl is 514", "[ar
 	for (const Abi& abi : host_abis())
 		for (uint32_t i = 0; i < ARG_SYSCALL_COUNT; ++i) {
 			std::optional<uint32_t> nr = syscall_nr(abi.scmp_arch, arg_syscall_name(i));
-			CHECK(table[abi.id][i] == (nr ? *nr & ~0x40000000U : ~0U));
+			CHECK(table[abi.id][i] == (nr ? *nr & ~uint32_t{X32_SYSCALL_BIT} : ~0U));
 		}
 #if defined(__x86_64__)
 	CHECK(table[ABI_NATIVE][ARG_IOCTL] == 16);
