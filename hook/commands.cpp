@@ -3,23 +3,24 @@
 
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <signal.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
 
 #include "error.h"
-#include "path.h"
 #include "node_program.h"
-#include "recording_info.h"
+#include "path.h"
+#include "proc_stat.h"
 #include "profile_dir.h"
+#include "recording_info.h"
 #include "ruleset.h"
 #include "seccompprofile.h"
 
@@ -27,6 +28,8 @@ namespace {
 
 // Far above any real profile (Docker's default is 25 KiB).
 constexpr size_t kMaxProfileBytes = 64 << 20;
+// How long `stop` waits for the recordings it ended to write their profiles.
+constexpr std::chrono::seconds kStopWait{60};
 
 RuleSet read_ruleset(const std::string& path)
 {
@@ -220,29 +223,35 @@ int stop_command(int argc, char** argv)
 			}
 		}
 		// A live tracing child writes the profile and ends on SIGTERM; the
-		// slot of one that is gone is freed, as cleanup does.
+		// slot of one that is gone is freed, as cleanup does. The signal goes
+		// through a pidfd opened while the child was still the one that owns
+		// the slot, so it never reaches a process that took its pid; the stop
+		// is over when that child has exited, which is after its profile is
+		// written and its slot is free.
+		std::vector<std::optional<UniqueFd>> children;
 		bool stale = false;
 		for (const Running& r : chosen) {
+			pid_t owner = static_cast<pid_t>(r.used.slot.owner_pid);
+			std::optional<UniqueFd> child;
 			if (r.used.owner_alive)
-				::kill(static_cast<pid_t>(r.used.slot.owner_pid), SIGTERM);
-			else
-				stale = true;
+				child = open_process(owner, r.used.slot.owner_start);
+			if (child && ::syscall(SYS_pidfd_send_signal, child->get(), SIGTERM, nullptr, 0) < 0 && errno != ESRCH)
+				throw_errno("signal the tracing child " + std::to_string(owner));
+			stale = stale || !child;
+			children.push_back(std::move(child));
 		}
 		if (stale) {
 			NodeLock lock(std::chrono::seconds(10));
 			NodeProgram::tidy(lock);
 		}
-		auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-		for (const Running& r : chosen) {
-			for (;;) {
-				struct slot s = program->read_slot(r.used.index);
-				if (!s.in_use || s.owner_pid != r.used.slot.owner_pid || s.owner_start != r.used.slot.owner_start)
-					break;
-				if (std::chrono::steady_clock::now() > deadline)
-					throw Error("the recording of " + container_of(r) + " did not end within 30 s");
-				std::this_thread::sleep_for(std::chrono::milliseconds(20));
-			}
-			std::string what = r.used.owner_alive ? "stopped" : "freed the slot of";
+		auto deadline = std::chrono::steady_clock::now() + kStopWait;
+		for (size_t i = 0; i < chosen.size(); ++i) {
+			const Running& r = chosen[i];
+			auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+			if (children[i] && !wait_exited(children[i]->get(), std::max(left, std::chrono::milliseconds(0))))
+				throw Error("the recording of " + container_of(r) + " did not end within " +
+					    std::to_string(kStopWait.count()) + " s");
+			std::string what = children[i] ? "stopped" : "freed the slot of";
 			std::string profile = r.info ? r.info->profile : "?";
 			write_output("", what + " " + container_of(r) + " (" + profile + ")\n");
 		}

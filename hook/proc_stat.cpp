@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include "proc_stat.h"
 
+#include <poll.h>
+#include <sys/syscall.h>
+
+#include <algorithm>
 #include <charconv>
+#include <climits>
 #include <fstream>
 #include <iterator>
 #include <string>
+
+#include "error.h"
 
 std::optional<ProcStat> parse_proc_stat(std::string_view line)
 {
@@ -44,4 +51,40 @@ bool process_alive(pid_t pid, uint64_t start)
 {
 	std::optional<ProcStat> ps = proc_stat(pid);
 	return ps && ps->state != 'Z' && ps->state != 'X' && ps->start == start;
+}
+
+std::optional<UniqueFd> open_process(pid_t pid, uint64_t start)
+{
+	UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+	if (!fd) {
+		if (errno == ESRCH)
+			return std::nullopt;
+		throw_errno("pidfd_open " + std::to_string(pid));
+	}
+	// Checked after the open: the pidfd then names the process that had this
+	// start time, not one that took its pid between the check and the open.
+	if (!process_alive(pid, start))
+		return std::nullopt;
+	return fd;
+}
+
+bool has_exited(int pidfd)
+{
+	return wait_exited(pidfd, std::chrono::milliseconds(0));
+}
+
+bool wait_exited(int pidfd, std::chrono::milliseconds timeout)
+{
+	auto deadline = std::chrono::steady_clock::now() + timeout;
+	for (;;) {
+		auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+		struct pollfd p = {pidfd, POLLIN, 0};
+		int n = ::poll(&p, 1, static_cast<int>(std::clamp<long long>(left.count(), 0, INT_MAX)));
+		if (n > 0)
+			return true;
+		if (n < 0 && errno != EINTR)
+			throw_errno("poll pidfd");
+		if (std::chrono::steady_clock::now() >= deadline)
+			return false;
+	}
 }

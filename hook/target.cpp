@@ -2,7 +2,6 @@
 #include "target.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -11,6 +10,7 @@
 #include <string>
 
 #include "error.h"
+#include "proc_stat.h"
 
 namespace {
 
@@ -58,12 +58,6 @@ long innermost_pid(const std::string& proc)
 		return pid;
 	}
 	throw Error("no NSpid in " + proc + "/status");
-}
-
-bool has_exited(int pidfd)
-{
-	struct pollfd p = {pidfd, POLLIN, 0};
-	return ::poll(&p, 1, 0) > 0;
 }
 
 } // namespace

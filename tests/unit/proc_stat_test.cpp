@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "child_process.h"
@@ -46,4 +48,30 @@ TEST_CASE("a child whose status cannot be had is never reported as exited well",
 	if (pid == 0)
 		::_exit(3);
 	CHECK(ChildProcess(pid).reap() == "exit status 3");
+}
+
+TEST_CASE("a pidfd names the process of one start time, and tells when it has exited", "[proc_stat]")
+{
+	pid_t pid = ::fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		::pause();
+		::_exit(0);
+	}
+	ChildProcess child(pid);
+	auto ps = proc_stat(pid);
+	REQUIRE(ps);
+	// Another start time under the same pid is another process: not opened.
+	CHECK_FALSE(open_process(pid, ps->start + 1));
+	auto fd = open_process(pid, ps->start);
+	REQUIRE(fd);
+	CHECK_FALSE(has_exited(fd->get()));
+	CHECK_FALSE(wait_exited(fd->get(), std::chrono::milliseconds(20)));
+	REQUIRE(::kill(pid, SIGTERM) == 0);
+	CHECK(wait_exited(fd->get(), std::chrono::seconds(10)));
+	// A zombie has exited, and is no longer the process to open.
+	CHECK(has_exited(fd->get()));
+	CHECK_FALSE(open_process(pid, ps->start));
+	CHECK(child.reap() == "signal 15");
+	CHECK_FALSE(open_process(pid, ps->start));
 }
