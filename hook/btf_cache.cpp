@@ -3,12 +3,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +18,7 @@
 #include "error.h"
 #include "fd.h"
 #include "log.h"
+#include "proc_stat.h"
 #include "trusted_dir.h"
 
 namespace {
@@ -28,7 +29,7 @@ constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
 constexpr std::array kBpftool = {"/usr/sbin/bpftool", "/usr/bin/bpftool", "/sbin/bpftool"};
 // bpftool takes some 40 ms here; a stuck one must not keep the tracing child
 // from its container.
-constexpr int kBpftoolTimeoutMs = 10000;
+constexpr std::chrono::milliseconds kBpftoolTimeout{10000};
 constexpr size_t kMaxNotesBytes = 64 * 1024;
 
 std::optional<std::string> kernel_build_id()
@@ -55,10 +56,7 @@ std::string make_temp(const std::string& dir, const char* prefix)
 // Runs bpftool with `args`, its output to /dev/null, within the timeout.
 void run_bpftool(const std::vector<std::string>& args)
 {
-	const char* bpftool = nullptr;
-	for (const char* path : kBpftool)
-		if (::access(path, X_OK) == 0)
-			bpftool = path;
+	const char* bpftool = first_executable(kBpftool);
 	if (!bpftool)
 		throw Error("bpftool is not installed");
 	std::vector<char*> argv{const_cast<char*>(bpftool)};
@@ -77,14 +75,23 @@ void run_bpftool(const std::vector<std::string>& args)
 	}
 	ChildProcess child(pid);
 	UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-	struct pollfd p = {pidfd.get(), POLLIN, 0};
-	if (!pidfd || ::poll(&p, 1, kBpftoolTimeoutMs) != 1)
-		throw Error(std::string(bpftool) + " did not finish within " + std::to_string(kBpftoolTimeoutMs) + " ms");
+	if (!pidfd)
+		throw_errno(std::string("pidfd_open ") + bpftool);
+	if (!wait_exited(pidfd.get(), kBpftoolTimeout))
+		throw Error(std::string(bpftool) + " did not finish within " + std::to_string(kBpftoolTimeout.count()) + " ms");
 	if (std::string how = child.reap(); how != "exit status 0")
 		throw Error(std::string(bpftool) + " gen min_core_btf failed: " + how);
 }
 
 } // namespace
+
+const char* first_executable(std::span<const char* const> paths)
+{
+	for (const char* path : paths)
+		if (::access(path, X_OK) == 0)
+			return path;
+	return nullptr;
+}
 
 std::optional<std::string> build_id_of_notes(std::string_view notes)
 {

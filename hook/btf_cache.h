@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -35,3 +36,7 @@ private:
 // The GNU build ID note of ELF notes (as in /sys/kernel/notes), in hex; none
 // if they have none.
 std::optional<std::string> build_id_of_notes(std::string_view notes);
+
+// The first of `paths` this process may execute (the order is the
+// preference); null if none.
+const char* first_executable(std::span<const char* const> paths);

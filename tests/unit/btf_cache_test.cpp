@@ -39,3 +39,11 @@ TEST_CASE("the kernel's build ID is read from its notes, among others", "[btf_ca
 	huge[4] = '\xff'; // a description size past the end
 	CHECK_FALSE(build_id_of_notes(huge));
 }
+
+TEST_CASE("bpftool is the first of the known places that has one", "[btf_cache]")
+{
+	const char* const paths[] = {"/nonexistent/bpftool", "/etc/passwd", "/bin/true", "/bin/false"};
+	CHECK(std::string(first_executable(paths)) == "/bin/true");
+	const char* const none[] = {"/nonexistent/bpftool", "/etc/passwd"};
+	CHECK(first_executable(none) == nullptr);
+}
