@@ -15,27 +15,23 @@ else()
   message(FATAL_ERROR "no BPF target arch known for ${CMAKE_SYSTEM_PROCESSOR}")
 endif()
 
-# vmlinux.h: from this host's BTF; a checked-in copy only where the build
-# host has none (CO-RE relocates field offsets at load time either way).
-set(VMLINUX_BTF "/sys/kernel/btf/vmlinux" CACHE FILEPATH "kernel BTF to generate vmlinux.h from")
+# vmlinux.h is the checked-in one, never the build host's BTF: the object,
+# and the pin directory named by its hash, must not depend on which machine
+# built them (CO-RE relocates field offsets against the running kernel at load
+# time). Regenerating it is a deliberate step, committed like any change:
+#   cmake --build build --target vmlinux_h
+set(VMLINUX_DIR ${CMAKE_SOURCE_DIR}/bpf/vmlinux/${BPF_TARGET_ARCH})
+if(NOT EXISTS ${VMLINUX_DIR}/vmlinux.h)
+  message(FATAL_ERROR "no ${VMLINUX_DIR}/vmlinux.h: generate it on a ${BPF_TARGET_ARCH} host with the vmlinux_h target")
+endif()
+set(VMLINUX_BTF "/sys/kernel/btf/vmlinux" CACHE FILEPATH "kernel BTF the vmlinux_h target dumps")
+add_custom_target(vmlinux_h
+  COMMAND ${BPFTOOL_EXE} btf dump file ${VMLINUX_BTF} format c > ${VMLINUX_DIR}/vmlinux.h.tmp
+  COMMAND ${CMAKE_COMMAND} -E rename ${VMLINUX_DIR}/vmlinux.h.tmp ${VMLINUX_DIR}/vmlinux.h
+  COMMENT "Regenerating ${VMLINUX_DIR}/vmlinux.h from ${VMLINUX_BTF}"
+  VERBATIM)
 set(BPF_GEN_DIR ${CMAKE_BINARY_DIR}/bpf)
 file(MAKE_DIRECTORY ${BPF_GEN_DIR})
-if(EXISTS ${VMLINUX_BTF})
-  add_custom_command(
-    OUTPUT ${BPF_GEN_DIR}/vmlinux.h
-    COMMAND ${BPFTOOL_EXE} btf dump file ${VMLINUX_BTF} format c > ${BPF_GEN_DIR}/vmlinux.h.tmp
-    COMMAND ${CMAKE_COMMAND} -E rename ${BPF_GEN_DIR}/vmlinux.h.tmp ${BPF_GEN_DIR}/vmlinux.h
-    DEPENDS ${VMLINUX_BTF}
-    COMMENT "Generating vmlinux.h from ${VMLINUX_BTF}"
-    VERBATIM)
-else()
-  set(_checked_in ${CMAKE_SOURCE_DIR}/bpf/vmlinux/${BPF_TARGET_ARCH}/vmlinux.h)
-  if(NOT EXISTS ${_checked_in})
-    message(FATAL_ERROR "no ${VMLINUX_BTF} on this host and no ${_checked_in}")
-  endif()
-  message(STATUS "No kernel BTF on the build host: using ${_checked_in}")
-  configure_file(${_checked_in} ${BPF_GEN_DIR}/vmlinux.h COPYONLY)
-endif()
 
 function(bpf_skeleton name source)
   get_filename_component(_src ${source} ABSOLUTE)
@@ -44,10 +40,15 @@ function(bpf_skeleton name source)
   set(_skel ${BPF_GEN_DIR}/${name}.skel.h)
   add_custom_command(
     OUTPUT ${_obj}
+    # The debug info names source files and the directory of the compile:
+    # both relative to the source tree, so that where it was checked out and
+    # built does not change the object.
     COMMAND ${BPF_CLANG_EXE} -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_${BPF_TARGET_ARCH}
-            -Wall -Werror -I${BPF_GEN_DIR} -I${_src_dir} ${LIBBPF_CFLAGS}
+            -Wall -Werror -I${VMLINUX_DIR} -I${_src_dir} ${LIBBPF_CFLAGS}
+            -ffile-prefix-map=${CMAKE_SOURCE_DIR}=.
             -c ${_src} -o ${_obj}
-    DEPENDS ${_src} ${ARGN} ${BPF_GEN_DIR}/vmlinux.h
+    WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+    DEPENDS ${_src} ${ARGN} ${VMLINUX_DIR}/vmlinux.h
     COMMENT "Compiling BPF object ${name}.bpf.o"
     VERBATIM)
   add_custom_command(
