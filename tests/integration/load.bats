@@ -11,6 +11,11 @@ setup_file() { probe_runtime; }
 setup() { setup_recorder; }
 teardown() {
 	[ -z "${BUSY_PIDS:-}" ] || kill $BUSY_PIDS 2>/dev/null || true
+	if [ -n "${SLOWFS_PID:-}" ]; then
+		umount "$PROFILES" || umount -l "$PROFILES"
+		wait "$SLOWFS_PID" || true
+		SLOWFS_PID=
+	fi
 	teardown_recorder
 }
 
@@ -93,4 +98,15 @@ assert_all_written() {
 	kill $BUSY_PIDS
 	BUSY_PIDS=
 	assert_all_written
+}
+
+@test "the same with the profile directory on a slow disk (every fsync takes 50 ms, one at a time)" {
+	mkdir -m 0700 "$WORK/disk" "$PROFILES"
+	"$SLOWFS_BINARY" "$WORK/disk" "$PROFILES" 50 &
+	SLOWFS_PID=$!
+	wait_until 5 mountpoint -q "$PROFILES"
+	record_mass_exit
+	assert_all_written
+	# Written through the slow disk, not beside it.
+	[ -f "$WORK/disk/o1.json" ]
 }
