@@ -4,7 +4,7 @@
 # one run on this machine, each figure against a baseline from the same run,
 # and side by side with oci-seccomp-bpf-hook where that can run at all.
 #
-#   bench/run.sh            (as root; RUNS=20 REPS=5 LOOP_N=10000000 by default)
+#   bench/run.sh            (as root; RUNS=20 REPS=5 LOOP_N=10000000 MASS=100 by default)
 #
 # Prints a table and writes it to bench/results.md with a plot,
 # bench/overhead.png. Not a pass/fail test.
@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20}
 REPS=${REPS:-5}
 LOOP_N=${LOOP_N:-10000000}
+MASS=${MASS:-100}
 export DEBIAN_FRONTEND=noninteractive
 
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (it loads BPF and runs rootful containers)" >&2; exit 1; }
@@ -30,7 +31,7 @@ export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
 # shellcheck source=../tests/integration/helpers.bash
 source tests/integration/helpers.bash
 setup_recorder
-trap 'stop_target; stop_containerd >/dev/null; teardown_recorder >/dev/null' EXIT
+trap 'stop_target; stop_containerd >/dev/null; umount "$PROFILES" 2>/dev/null; teardown_recorder >/dev/null' EXIT
 cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
 mkdir -m 0700 "$PROFILES"
 
@@ -240,6 +241,44 @@ for i in $(seq "$REPS"); do
 done
 row "7. init exit to profile on disk, ms ($REPS runs)" "$(printf '%s\n' "${gap[@]}" | awk '{ print $1 / 1000 }' | spread)" "" ""
 
+# --- 7'. many recordings ending at once -------------------------------------
+# As a CI node at the end of a test run: MASS recorded containers, released by
+# one gate, exit within a second of each other. From the last exit (podman's
+# FinishedAt) to the last profile renamed into place; then the same with the
+# profile directory on a slow disk (tests/integration/slowfs: one request at
+# a time, every fsync 50 ms).
+mass_exit_s() { # -> seconds
+	local i names=() started=()
+	rm -rf "$WORK/ctl" && mkdir -p "$WORK/ctl"
+	for i in $(seq "$MASS"); do
+		run_container -d --name "m$i" -v "$WORK/ctl:/ctl" --annotation "$ANNOTATION=of:m$i.json" -- \
+			/bin/sh -c 'while [ ! -e /ctl/go ]; do sleep 0.2; done' >/dev/null &
+		started+=($!)
+		names+=("m$i")
+		if [ $((i % 4)) = 0 ]; then wait "${started[@]}"; started=(); fi
+	done
+	wait "${started[@]}"
+	touch "$WORK/ctl/go"
+	podman_ wait "${names[@]}" >/dev/null
+	wait_until 600 no_tracing_child
+	local exited written profiles
+	exited=$(podman_ inspect --format '{{.State.FinishedAt.UnixNano}}' "${names[@]}" | sort -n | tail -n 1)
+	profiles=$(find "$PROFILES" -name 'm*.json' ! -name '*.report.json')
+	written=$(echo "$profiles" | xargs stat -c %.9Z | tr -d . | sort -n | tail -n 1)
+	podman_ rm -f "${names[@]}" >/dev/null
+	rm -f "$PROFILES"/m*.json
+	awk -v ns=$((written - exited)) 'BEGIN { printf "%.2f", ns / 1e9 }'
+	[ "$(echo "$profiles" | wc -l)" = "$MASS" ] || echo " ($(echo "$profiles" | wc -l) of $MASS profiles written)"
+}
+fast=$(mass_exit_s)
+mkdir -m 0700 "$WORK/slowdisk"
+build/tests/integration/slowfs "$WORK/slowdisk" "$PROFILES" 50 &
+slowfs=$!
+wait_until 5 mountpoint -q "$PROFILES"
+slow=$(mass_exit_s)
+umount "$PROFILES" && wait "$slowfs"
+row "7'. $MASS recordings ending at once: last exit to last profile, s" "$fast; on a slow disk (fsync 50 ms): $slow" "" ""
+
 # --- 8. containerd through the runc wrapper ------------------------------
 # The wrapper runs on every runc call the shim makes; for a container that
 # does not ask to be recorded it must cost next to nothing.
@@ -301,7 +340,7 @@ row "8. ctr run --rm /bin/true through the wrapper, ms" "recorded: $(printf '%s\
 	echo "# Benchmark results"
 	echo
 	echo "Made by \`bench/run.sh\` on $(date -u +%Y-%m-%d), kernel $(uname -r), $(nproc) CPUs;"
-	echo "RUNS=$RUNS, REPS=$REPS, LOOP_N=$LOOP_N. Medians with [25th–75th percentile]."
+	echo "RUNS=$RUNS, REPS=$REPS, LOOP_N=$LOOP_N, MASS=$MASS. Medians with [25th–75th percentile]."
 	echo "On this machine a getppid costs $base ns with nothing attached: compare machines by that."
 	[ -z "$REF_FAILS" ] || { echo; echo "$REF_FAILS."; }
 	echo
