@@ -31,7 +31,7 @@ export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
 # shellcheck source=../tests/integration/helpers.bash
 source tests/integration/helpers.bash
 setup_recorder
-trap 'stop_target; stop_containerd >/dev/null; umount "$PROFILES" 2>/dev/null; teardown_recorder >/dev/null' EXIT
+trap 'stop_target; stop_containerd >/dev/null; { ! mountpoint -q "$PROFILES" || umount "$PROFILES"; }; teardown_recorder >/dev/null' EXIT
 cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
 mkdir -m 0700 "$PROFILES"
 
