@@ -9,4 +9,10 @@ files=(tests/integration/*.bats tests/integration/*.bash tests/shellcheck.sh tes
 	examples/kubernetes/install.sh)
 shellcheck -s bash -S warning "${files[@]}"
 shellcheck -s bash -i SC2251,SC2314,SC2315 "${files[@]}"
+# A bare `! cmd` is flagged by shellcheck as a test's last command only, not inside a loop
+# or a block: any line that is only a negated command fails here.
+if grep -nE '^\s*! ' "${files[@]}" | grep -vE ' (\|\||&&) '; then
+	echo "a negated command above fails nothing under set -e: use run ! or run -1" >&2
+	exit 1
+fi
 echo "shellcheck: ${#files[@]} files clean"
