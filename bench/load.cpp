@@ -22,7 +22,7 @@
 
 #include <unistd.h>
 
-#include "btf_cache.h"
+#include "node/btf_cache.h"
 #include "recorder.skel.h"
 
 namespace {

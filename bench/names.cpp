@@ -3,7 +3,7 @@
 // libseccomp gives each (the same resolution the hook uses).
 #include <iostream>
 
-#include "syscalls.h"
+#include "profile/syscalls.h"
 
 int main()
 {

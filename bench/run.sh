@@ -204,7 +204,7 @@ podman_ rm -f -t 0 idle-unconfined >/dev/null
 wait_until 30 nothing_left
 row "4. ... while 1 container recorded unconfined (no sys_exit program)" "$no_exit" "" \
 	"$(ratio "$no_exit" "$floor") of floor; the sys_exit program costs $(ratio "${cost[1]}" "$no_exit")"
-max_recordings=$(awk '/#define MAX_RECORDINGS/ { print $3 }' bpf/recorder_types.h)
+max_recordings=$(awk '/#define MAX_RECORDINGS/ { print $3 }' src/bpf/recorder_types.h)
 row "5. tracing child peak RSS / BPF map memory (memlock)" "$((rss_kb / 1024)) MiB / $((memlock / 1024)) KiB for up to $max_recordings recordings, $((memlock / max_recordings)) bytes each" "" ""
 
 # --- 6. completeness under burst ----------------------------------------

@@ -20,7 +20,7 @@ endif()
 # built them (CO-RE relocates field offsets against the running kernel at load
 # time). Regenerating it is a deliberate step, committed like any change:
 #   cmake --build build --target vmlinux_h
-set(VMLINUX_DIR ${CMAKE_SOURCE_DIR}/bpf/vmlinux/${BPF_TARGET_ARCH})
+set(VMLINUX_DIR ${CMAKE_SOURCE_DIR}/src/bpf/vmlinux/${BPF_TARGET_ARCH})
 if(NOT EXISTS ${VMLINUX_DIR}/vmlinux.h)
   message(FATAL_ERROR "no ${VMLINUX_DIR}/vmlinux.h: generate it on a ${BPF_TARGET_ARCH} host with the vmlinux_h target")
 endif()

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+// What /proc/PID/stat says about a process that names it for good: pids are
+// reused, (pid, start time) pairs are not. And pidfds, which hold on to one
+// process whatever becomes of its pid.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "base/fd.h"
+
+struct ProcStat {
+	char state;     // R, S, Z...
+	uint64_t start; // clock ticks after boot
+};
+
+// The fields of a /proc/PID/stat line; none if it is not one. The command
+// name may hold anything, parentheses and spaces too.
+std::optional<ProcStat> parse_proc_stat(std::string_view line);
+// None if there is no such process.
+std::optional<ProcStat> proc_stat(pid_t pid);
+// Whether the process that started at `start` as `pid` still runs: not gone,
+// not a zombie nobody reaped, not another one under a reused pid.
+bool process_alive(pid_t pid, uint64_t start);
+
+// A pidfd of the process that started at `start` as `pid`; none if it has
+// gone, or if its pid now names another process.
+std::optional<UniqueFd> open_process(pid_t pid, uint64_t start);
+// Whether the process behind `pidfd` has exited (a zombie has).
+bool has_exited(int pidfd);
+// Waits up to `timeout` for the process behind `pidfd` to exit; false if it
+// still runs.
+bool wait_exited(int pidfd, std::chrono::milliseconds timeout);

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+#include "commands/commands.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "base/error.h"
+#include "node/node_program.h"
+#include "base/path.h"
+#include "base/proc_stat.h"
+#include "profile/profile_dir.h"
+#include "node/recording_info.h"
+#include "profile/ruleset.h"
+#include "profile/seccompprofile.h"
+
+namespace {
+
+// Far above any real profile (Docker's default is 25 KiB).
+constexpr size_t kMaxProfileBytes = 64 << 20;
+// How long `stop` waits for the recordings it ended to write their profiles.
+constexpr std::chrono::seconds kStopWait{60};
+
+RuleSet read_ruleset(const std::string& path)
+{
+	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd)
+		throw_errno("open " + path);
+	return parse_ruleset(read_capped(fd.get(), kMaxProfileBytes, path), path);
+}
+
+void write_output(const std::string& path, const std::string& data)
+{
+	if (path.empty()) {
+		if (std::fwrite(data.data(), 1, data.size(), stdout) != data.size() || std::fflush(stdout) != 0)
+			throw_errno("write standard output");
+		return;
+	}
+	SplitPath split = split_path(path);
+	int fd = ::open(split.dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		throw_errno("open directory " + split.dir);
+	OutputFile(UniqueFd(fd), split.name, path).write_atomically(data);
+}
+
+// Runs a subcommand body; errors become one line and `failure`.
+template <typename Body>
+int run_command(const char* name, int failure, Body body)
+{
+	try {
+		return body();
+	} catch (const std::exception& e) {
+		std::fprintf(stderr, "oci-seccomp-recorder %s: %s\n", name, e.what());
+		return failure;
+	}
+}
+
+} // namespace
+
+int merge_command(int argc, char** argv)
+{
+	return run_command("merge", 1, [&] {
+		static const struct option longopts[] = {
+			{"output", required_argument, nullptr, 'o'},
+			{"seccompprofile", required_argument, nullptr, 's'},
+			{nullptr, 0, nullptr, 0},
+		};
+		std::string output;
+		std::optional<std::string> resource;
+		optind = 1;
+		opterr = 0; // our usage line is the one line of error
+		for (int c; (c = getopt_long(argc, argv, "o:", longopts, nullptr)) != -1;) {
+			if (c == 'o')
+				output = optarg;
+			else if (c == 's')
+				resource = optarg;
+			else
+				throw Error(std::string("bad option '") + argv[optind - 1] +
+					    "'; usage: oci-seccomp-recorder merge [--output FILE] [--seccompprofile NAME] PROFILE...");
+		}
+		if (optind == argc)
+			throw Error("no profiles to merge");
+		RuleSet all = read_ruleset(argv[optind]);
+		for (int i = optind + 1; i < argc; ++i)
+			merge_ruleset(all, read_ruleset(argv[i]), argv[i]);
+		if (resource) {
+			std::string valid = resource_name(*resource);
+			if (valid != *resource)
+				throw Error("'" + *resource + "' is not a resource name (a-z, 0-9 and '-'): '" + valid +
+					    "' would be");
+		}
+		write_output(output, resource ? render_seccompprofile(all, *resource) : render_ruleset(all));
+		return 0;
+	});
+}
+
+int diff_command(int argc, char** argv)
+{
+	// Like diff(1): 0 the same, 1 different, 2 trouble.
+	return run_command("diff", 2, [&] {
+		if (argc != 3)
+			throw Error("usage: oci-seccomp-recorder diff OLD NEW");
+		std::vector<std::string> lines = diff_rulesets(read_ruleset(argv[1]), read_ruleset(argv[2]));
+		std::string out;
+		for (const std::string& line : lines)
+			out += line + "\n";
+		write_output("", out);
+		return lines.empty() ? 0 : 1;
+	});
+}
+
+namespace {
+
+// A recording on the node, as status shows it.
+struct Running {
+	SlotTable::InUse used;
+	std::optional<RecordingInfo> info; // none: its tracing child has not written it (yet)
+	size_t syscalls;
+};
+
+std::vector<Running> running(NodeProgram& program)
+{
+	std::vector<Running> out;
+	for (const SlotTable::InUse& used : program.slots_in_use()) {
+		size_t count = syscalls_in(program.read_bitmap(NodeProgram::Bitmap::kSeen, used.index)).size();
+		out.push_back({used, load_recording_info(used.index), count});
+	}
+	return out;
+}
+
+std::string container_of(const Running& r)
+{
+	return r.info ? r.info->container_id : "?";
+}
+
+void require_no_arguments(int argc, char** argv, int from, const char* usage)
+{
+	if (from < argc)
+		throw Error(std::string("unexpected argument '") + argv[from] + "'; usage: " + usage);
+}
+
+} // namespace
+
+int status_command(int argc, char** argv)
+{
+	return run_command("status", 1, [&] {
+		constexpr const char* usage = "oci-seccomp-recorder status [--json]";
+		bool as_json = argc > 1 && argv[1] == std::string("--json");
+		require_no_arguments(argc, argv, as_json ? 2 : 1, usage);
+		std::optional<NodeProgram> program = NodeProgram::open_pinned();
+		std::vector<Running> all = program ? running(*program) : std::vector<Running>{};
+		std::string out;
+		if (as_json) {
+			nlohmann::ordered_json list = nlohmann::ordered_json::array();
+			for (const Running& r : all) {
+				nlohmann::ordered_json entry = {{"slot", r.used.index}, {"container", nullptr}, {"pid", r.used.slot.init_tgid},
+								{"profile", nullptr}, {"started", nullptr}, {"syscalls", r.syscalls},
+								{"tracer", {{"pid", r.used.slot.owner_pid}, {"alive", r.used.owner_alive}}}};
+				if (r.info) {
+					entry["container"] = r.info->container_id;
+					entry["profile"] = r.info->profile;
+					entry["started"] = r.info->started;
+				}
+				list.push_back(std::move(entry));
+			}
+			out = list.dump(2) + "\n";
+		} else if (all.empty()) {
+			out = "no recordings on this node\n";
+		} else {
+			char line[512];
+			std::snprintf(line, sizeof(line), "%-12s  %-7s  %-8s  %-24s  %-14s  %s\n", "CONTAINER", "PID", "SYSCALLS",
+				      "SINCE", "TRACER", "PROFILE");
+			out = line;
+			for (const Running& r : all) {
+				std::string tracer = std::to_string(r.used.slot.owner_pid) + (r.used.owner_alive ? " running" : " gone");
+				std::snprintf(line, sizeof(line), "%-12.12s  %-7u  %-8zu  %-24s  %-14s  %s\n", container_of(r).c_str(),
+					      r.used.slot.init_tgid, r.syscalls, r.info ? r.info->started.c_str() : "?", tracer.c_str(),
+					      r.info ? r.info->profile.c_str() : "?");
+				out += line;
+			}
+		}
+		write_output("", out);
+		return 0;
+	});
+}
+
+int stop_command(int argc, char** argv)
+{
+	return run_command("stop", 1, [&] {
+		constexpr const char* usage = "oci-seccomp-recorder stop ID...|--all";
+		if (argc < 2)
+			throw Error(std::string("no recording named; usage: ") + usage);
+		bool all = argv[1] == std::string("--all");
+		if (all)
+			require_no_arguments(argc, argv, 2, usage);
+		std::optional<NodeProgram> program = NodeProgram::open_pinned();
+		std::vector<Running> now = program ? running(*program) : std::vector<Running>{};
+		std::vector<Running> chosen;
+		if (all) {
+			chosen = now;
+		} else {
+			for (int i = 1; i < argc; ++i) {
+				std::string id = argv[i];
+				std::vector<Running> matches;
+				for (const Running& r : now)
+					if (!id.empty() && container_of(r).rfind(id, 0) == 0)
+						matches.push_back(r);
+				if (matches.empty())
+					throw Error("no recording of container '" + id + "' on this node");
+				if (matches.size() > 1)
+					throw Error("'" + id + "' names " + std::to_string(matches.size()) + " recordings: give more of the id");
+				chosen.push_back(matches.front());
+			}
+		}
+		// A live tracing child writes the profile and ends on SIGTERM; the
+		// slot of one that is gone is freed, as cleanup does. The signal goes
+		// through a pidfd opened while the child was still the one that owns
+		// the slot, so it never reaches a process that took its pid; the stop
+		// is over when that child has exited, which is after its profile is
+		// written and its slot is free.
+		std::vector<std::optional<UniqueFd>> children;
+		bool stale = false;
+		for (const Running& r : chosen) {
+			pid_t owner = static_cast<pid_t>(r.used.slot.owner_pid);
+			std::optional<UniqueFd> child;
+			if (r.used.owner_alive)
+				child = open_process(owner, r.used.slot.owner_start);
+			if (child && ::syscall(SYS_pidfd_send_signal, child->get(), SIGTERM, nullptr, 0) < 0 && errno != ESRCH)
+				throw_errno("signal the tracing child " + std::to_string(owner));
+			stale = stale || !child;
+			children.push_back(std::move(child));
+		}
+		if (stale) {
+			NodeLock lock(std::chrono::seconds(10));
+			NodeProgram::tidy(lock);
+		}
+		auto deadline = std::chrono::steady_clock::now() + kStopWait;
+		for (size_t i = 0; i < chosen.size(); ++i) {
+			const Running& r = chosen[i];
+			auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+			if (children[i] && !wait_exited(children[i]->get(), std::max(left, std::chrono::milliseconds(0))))
+				throw Error("the recording of " + container_of(r) + " did not end within " +
+					    std::to_string(kStopWait.count()) + " s");
+			std::string what = children[i] ? "stopped" : "freed the slot of";
+			std::string profile = r.info ? r.info->profile : "?";
+			write_output("", what + " " + container_of(r) + " (" + profile + ")\n");
+		}
+		if (chosen.empty())
+			write_output("", "no recordings on this node\n");
+		return 0;
+	});
+}
+
+int cleanup_command(int argc, char** argv)
+{
+	return run_command("cleanup", 1, [&] {
+		require_no_arguments(argc, argv, 1, "oci-seccomp-recorder cleanup");
+		NodeLock lock(std::chrono::seconds(10));
+		size_t freed = NodeProgram::tidy(lock);
+		write_output("", freed ? "freed " + std::to_string(freed) + " recording slot(s) of tracing children that are gone\n"
+				       : "nothing to clean up\n");
+		return 0;
+	});
+}

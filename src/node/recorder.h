@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+// One container's recording: a slot in the node's shared BPF program.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "profile/arg_rules.h"
+#include "node/node_program.h"
+#include "profile/syscalls.h"
+#include "node/target.h"
+
+// What a recording holds so far, read out of its slot.
+struct Recorded {
+	std::set<SyscallId> syscalls;
+	// What the container's seccomp filter denied: seen leaving the kernel
+	// without having entered it.
+	std::set<SyscallId> denied;
+	// Syscalls at which the filter killed a task (SIGSYS).
+	std::set<SyscallId> killed;
+	// The argument values kept.
+	RecordedArgs arguments;
+	// Descendants of the init that the members map had no room for.
+	uint64_t untracked = 0;
+	// Whether the runtime got as far as exec'ing the container's process.
+	bool execed = false;
+};
+
+class Recorder {
+public:
+	// Recording is live when this returns: every syscall of the target after
+	// its runtime's first prctl is seen. `btf_cache_dir`: see NodeProgram.
+	// With `watch_denied`, what the container's seccomp filter denies is
+	// noted too (Recorded::denied); with `arg_rules`, the argument values
+	// of enum arg_syscall's syscalls (Recorded::arguments).
+	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules);
+	// Stops recording unless release() did.
+	~Recorder();
+	Recorder(const Recorder&) = delete;
+	Recorder& operator=(const Recorder&) = delete;
+
+	// Stops recording and frees the slot (the last recording on the node
+	// unloads the program). False if the node lock was not had within
+	// `wait`: the slot is then still in use, for a later release, or for
+	// the next claim or cleanup once this process is gone.
+	bool release(std::chrono::milliseconds wait);
+
+	// What was recorded so far.
+	Recorded read() const;
+	// See NodeProgram::write_btf_cache.
+	void write_btf_cache() const { program_->write_btf_cache(); }
+	// Its slot in the node's program.
+	uint32_t slot() const { return slot_; }
+
+private:
+	std::optional<NodeProgram> program_;
+	uint32_t slot_ = 0;
+	bool released_ = false;
+};
