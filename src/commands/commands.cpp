@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "base/error.h"
-#include "node/node_program.h"
 #include "base/path.h"
 #include "base/proc_stat.h"
-#include "profile/profile_dir.h"
+#include "node/node_program.h"
 #include "node/recording_info.h"
+#include "profile/profile_dir.h"
 #include "profile/ruleset.h"
 #include "profile/seccompprofile.h"
 

@@ -8,16 +8,16 @@
 #include <cstdio>
 #include <string>
 
-#include "oci/annotation.h"
-#include "oci/bundle.h"
-#include "commands/commands.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "commands/commands.h"
+#include "hook/recording_child.h"
+#include "oci/annotation.h"
+#include "oci/bundle.h"
+#include "oci/state.h"
 #include "profile/profile.h"
 #include "profile/profile_dir.h"
 #include "profile/seccompprofile.h"
-#include "oci/state.h"
-#include "hook/recording_child.h"
 
 #ifndef RECORDER_VERSION
 #error "RECORDER_VERSION must be defined by the build"

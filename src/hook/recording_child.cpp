@@ -15,11 +15,11 @@
 #include "base/child_process.h"
 #include "base/error.h"
 #include "base/log.h"
-#include "node/node_program.h"
 #include "base/path.h"
-#include "profile/profile.h"
+#include "node/node_program.h"
 #include "node/recorder.h"
 #include "node/recording_info.h"
+#include "profile/profile.h"
 #include "profile/ruleset.h"
 #include "profile/seccompprofile.h"
 

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
+#include "node/target.h"
 #include "profile/profile.h"
 #include "profile/profile_dir.h"
 #include "profile/report.h"
-#include "node/target.h"
 
 // Where the profile also goes as a SeccompProfile resource, and its name.
 struct ResourceOutput {

@@ -19,15 +19,15 @@
 #include <sstream>
 #include <string_view>
 
-#include "profile/arg_rules.h"
-#include "node/btf_cache.h"
 #include "base/error.h"
 #include "base/log.h"
 #include "base/proc_stat.h"
-#include "recorder.skel.h"
-#include "node/recording_info.h"
-#include "profile/syscalls.h"
 #include "base/trusted_dir.h"
+#include "node/btf_cache.h"
+#include "node/recording_info.h"
+#include "profile/arg_rules.h"
+#include "profile/syscalls.h"
+#include "recorder.skel.h"
 
 namespace {
 

@@ -8,10 +8,10 @@
 #include <set>
 #include <string>
 
-#include "profile/arg_rules.h"
 #include "node/node_program.h"
-#include "profile/syscalls.h"
 #include "node/target.h"
+#include "profile/arg_rules.h"
+#include "profile/syscalls.h"
 
 // What a recording holds so far, read out of its slot.
 struct Recorded {

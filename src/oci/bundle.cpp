@@ -8,12 +8,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "oci/annotation.h"
 #include "base/error.h"
 #include "base/fd.h"
-#include "oci/hooks_d.h"
 #include "base/json_text.h"
 #include "base/output_file.h"
+#include "oci/annotation.h"
+#include "oci/hooks_d.h"
 
 using nlohmann::ordered_json;
 

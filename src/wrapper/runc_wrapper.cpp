@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "oci/bundle.h"
 #include "base/error.h"
+#include "oci/bundle.h"
 #include "oci/hooks_d.h"
 #include "oci/runc_args.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include <catch2/catch.hpp>
 
-#include "oci/annotation.h"
 #include "base/error.h"
+#include "oci/annotation.h"
 
 TEST_CASE("annotation with of: only", "[annotation]")
 {

@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "oci/bundle.h"
 #include "base/error.h"
+#include "oci/bundle.h"
 #include "oci/hooks_d.h"
 
 using Catch::Matchers::Contains;
