@@ -2,7 +2,6 @@
 #include "commands/commands.h"
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -67,55 +66,33 @@ int run_command(const char* name, int failure, Body body)
 
 } // namespace
 
-int merge_command(int argc, char** argv)
+int merge_command(const MergeArgs& args)
 {
 	return run_command("merge", 1, [&] {
-		static const struct option longopts[] = {
-			{"output", required_argument, nullptr, 'o'},
-			{"seccompprofile", required_argument, nullptr, 's'},
-			{nullptr, 0, nullptr, 0},
-		};
-		std::string output;
-		std::optional<std::string> resource;
-		optind = 1;
-		opterr = 0; // our usage line is the one line of error
-		for (int c; (c = getopt_long(argc, argv, "o:", longopts, nullptr)) != -1;) {
-			if (c == 'o')
-				output = optarg;
-			else if (c == 's')
-				resource = optarg;
-			else
-				throw Error(std::string("bad option '") + argv[optind - 1] +
-					    "'; usage: oci-seccomp-recorder merge [--output FILE] [--seccompprofile NAME] PROFILE...");
-		}
-		if (optind == argc)
-			throw Error("no profiles to merge");
-		RuleSet all = read_ruleset(argv[optind]);
-		for (int i = optind + 1; i < argc; ++i)
-			merge_ruleset(all, read_ruleset(argv[i]), argv[i]);
+		RuleSet all = read_ruleset(args.profiles.at(0));
+		for (size_t i = 1; i < args.profiles.size(); ++i)
+			merge_ruleset(all, read_ruleset(args.profiles[i]), args.profiles[i]);
+		const std::optional<std::string>& resource = args.resource;
 		if (resource) {
 			std::string valid = resource_name(*resource);
 			if (valid != *resource)
 				throw Error("'" + *resource + "' is not a resource name (a-z, 0-9 and '-'): '" + valid +
 					    "' would be");
 		}
-		write_output(output, resource ? render_seccompprofile(all, *resource) : render_ruleset(all));
+		write_output(args.output, resource ? render_seccompprofile(all, *resource) : render_ruleset(all));
 		return 0;
 	});
 }
 
-int diff_command(int argc, char** argv)
+int diff_command(const std::string& before, const std::string& after)
 {
-	// Like diff(1): 0 the same, 1 different, 2 trouble.
-	return run_command("diff", 2, [&] {
-		if (argc != 3)
-			throw Error("usage: oci-seccomp-recorder diff OLD NEW");
-		std::vector<std::string> lines = diff_rulesets(read_ruleset(argv[1]), read_ruleset(argv[2]));
+	return run_command("diff", kDiffTrouble, [&] {
+		std::vector<std::string> lines = diff_rulesets(read_ruleset(before), read_ruleset(after));
 		std::string out;
 		for (const std::string& line : lines)
 			out += line + "\n";
 		write_output("", out);
-		return lines.empty() ? 0 : 1;
+		return lines.empty() ? kDiffSame : kDiffDifferent;
 	});
 }
 
@@ -143,20 +120,11 @@ std::string container_of(const Running& r)
 	return r.info ? r.info->container_id : "?";
 }
 
-void require_no_arguments(int argc, char** argv, int from, const char* usage)
-{
-	if (from < argc)
-		throw Error(std::string("unexpected argument '") + argv[from] + "'; usage: " + usage);
-}
-
 } // namespace
 
-int status_command(int argc, char** argv)
+int status_command(bool as_json)
 {
 	return run_command("status", 1, [&] {
-		constexpr const char* usage = "oci-seccomp-recorder status [--json]";
-		bool as_json = argc > 1 && argv[1] == std::string("--json");
-		require_no_arguments(argc, argv, as_json ? 2 : 1, usage);
 		std::optional<NodeProgram> program = NodeProgram::open_pinned();
 		std::vector<Running> all = program ? running(*program) : std::vector<Running>{};
 		std::string out;
@@ -194,23 +162,20 @@ int status_command(int argc, char** argv)
 	});
 }
 
-int stop_command(int argc, char** argv)
+int stop_command(const std::vector<std::string>& ids, bool all)
 {
 	return run_command("stop", 1, [&] {
-		constexpr const char* usage = "oci-seccomp-recorder stop ID...|--all";
-		if (argc < 2)
-			throw Error(std::string("no recording named; usage: ") + usage);
-		bool all = argv[1] == std::string("--all");
-		if (all)
-			require_no_arguments(argc, argv, 2, usage);
+		if (!all && ids.empty())
+			throw Error("no recording named: give container ids (or unique prefixes), or --all");
+		if (all && !ids.empty())
+			throw Error("unexpected argument '" + ids.front() + "': --all stops every recording");
 		std::optional<NodeProgram> program = NodeProgram::open_pinned();
 		std::vector<Running> now = program ? running(*program) : std::vector<Running>{};
 		std::vector<Running> chosen;
 		if (all) {
 			chosen = now;
 		} else {
-			for (int i = 1; i < argc; ++i) {
-				std::string id = argv[i];
+			for (const std::string& id : ids) {
 				std::vector<Running> matches;
 				for (const Running& r : now)
 					if (!id.empty() && container_of(r).rfind(id, 0) == 0)
@@ -261,10 +226,9 @@ int stop_command(int argc, char** argv)
 	});
 }
 
-int cleanup_command(int argc, char** argv)
+int cleanup_command()
 {
 	return run_command("cleanup", 1, [&] {
-		require_no_arguments(argc, argv, 1, "oci-seccomp-recorder cleanup");
 		NodeLock lock(std::chrono::seconds(10));
 		size_t freed = NodeProgram::tidy(lock);
 		write_output("", freed ? "freed " + std::to_string(freed) + " recording slot(s) of tracing children that are gone\n"

@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The subcommands: `merge` and `diff` for profiles once they are recorded,
 // `status`, `stop` and `cleanup` for the recordings running on the node.
-// Each takes the arguments after its name and returns the exit status;
-// errors go to stderr as one line.
+// Each takes its parsed arguments (hook/cli.cpp defines them) and returns
+// the exit status; errors go to stderr as one line.
 #pragma once
 
-int merge_command(int argc, char** argv);
-int diff_command(int argc, char** argv);
-int status_command(int argc, char** argv);
-int stop_command(int argc, char** argv);
-int cleanup_command(int argc, char** argv);
+#include <optional>
+#include <string>
+#include <vector>
+
+struct MergeArgs {
+	std::vector<std::string> profiles; // at least one
+	std::string output;                // empty: standard output
+	std::optional<std::string> resource; // a SeccompProfile of this name
+};
+
+// diff(1)'s exit statuses: the same, different, trouble.
+constexpr int kDiffSame = 0, kDiffDifferent = 1, kDiffTrouble = 2;
+
+int merge_command(const MergeArgs& args);
+int diff_command(const std::string& before, const std::string& after);
+int status_command(bool as_json);
+int stop_command(const std::vector<std::string>& ids, bool all);
+int cleanup_command();

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // oci-seccomp-recorder: an OCI prestart hook that records the syscalls a
-// container makes and writes a seccomp profile that allows just those.
-#include <getopt.h>
-#include <unistd.h>
+// container makes and writes a seccomp profile that allows just those; and
+// the commands for profiles and recordings. The command line is defined here
+// once (CLI11): parsing, ranges and --help come from the same definitions.
+#include <CLI/CLI.hpp>
 
 #include <charconv>
 #include <cstdio>
@@ -11,13 +12,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "commands/commands.h"
-#include "hook/recording_child.h"
-#include "oci/annotation.h"
-#include "oci/bundle.h"
-#include "oci/state.h"
-#include "profile/profile.h"
-#include "profile/profile_dir.h"
-#include "profile/seccompprofile.h"
+#include "hook/prestart.h"
 
 #ifndef RECORDER_VERSION
 #error "RECORDER_VERSION must be defined by the build"
@@ -28,190 +23,144 @@
 
 namespace {
 
-struct Options {
-	long timeout_ms = 10000;
-	std::string profile_dir = DEFAULT_PROFILE_DIR;
-	std::string log_file;
-	std::string btf_cache_dir = "/var/cache/oci-seccomp-recorder";
-	bool verbose = false;
-	bool seccompprofile = false;
-	bool allow_denied = false;
-	bool arg_rules = false;
-};
+constexpr double kMaxTimeoutSeconds = 3600;
 
-void usage(FILE* out)
+// Seconds, more than 0 and at most an hour.
+std::string check_timeout(const std::string& arg)
 {
-	std::fprintf(out,
-		     "Usage: oci-seccomp-recorder [OPTIONS]\n"
-		     "       oci-seccomp-recorder merge [--output FILE] [--seccompprofile NAME] PROFILE...\n"
-		     "       oci-seccomp-recorder diff OLD NEW\n"
-		     "       oci-seccomp-recorder status [--json]\n"
-		     "       oci-seccomp-recorder stop ID...|--all\n"
-		     "       oci-seccomp-recorder cleanup\n"
-		     "\n"
-		     "OCI prestart hook. Reads the container's state on stdin and, when it carries the\n"
-		     "annotation io.containers.trace-syscall=\"of:OUT[;if:IN][;args:on|off]\" (or, in a pod,\n"
-		     "io.containers.trace-syscall/CONTAINER=...), records the syscalls the container\n"
-		     "makes until its init exits, then writes a seccomp profile to OUT.\n"
-		     "\n"
-		     "Options:\n"
-		     "  --profile-dir DIR   profiles are read and written only below DIR\n"
-		     "                      (default %s, created 0700)\n"
-		     "  --seccompprofile    also write OUT as a SeccompProfile resource of the Security\n"
-		     "                      Profiles Operator, to OUT without .json plus .seccompprofile.yaml\n"
-		     "  --allow-denied      also allow what the container's seccomp filter denied while\n"
-		     "                      it was recorded (by default the report lists it, the\n"
-		     "                      profile does not allow it)\n"
-		     "  --arg-rules         allow socket, clone, unshare, setns, personality, prctl,\n"
-		     "                      ioctl, mmap and mprotect only with the argument values\n"
-		     "                      recorded (an annotation's args:on or args:off decides)\n"
-		     "  --timeout SECONDS   how long to wait for recording to start (default 10)\n"
-		     "  --log-file FILE     also append log lines to FILE (they always go to syslog)\n"
-		     "  --btf-cache DIR     keep the kernel's BTF, cut down to what the recorder uses,\n"
-		     "                      in DIR: later first loads skip parsing the kernel's\n"
-		     "                      (default /var/cache/oci-seccomp-recorder; '' for none)\n"
-		     "  --verbose           also log libbpf's debug output\n"
-		     "  --help              show this help\n"
-		     "  --version           show the version\n"
-		     "\n"
-		     "merge writes the union of PROFILEs (same default action) to standard output or\n"
-		     "--output FILE, or with --seccompprofile NAME as a SeccompProfile resource.\n"
-		     "diff prints the syscalls and settings that differ; exit status 0 if none, 1 if\n"
-		     "some, 2 on error.\n"
-		     "status lists the recordings on this node (--json for scripts); stop writes the\n"
-		     "profiles of the containers named (by id or a unique prefix) or of all, now, and\n"
-		     "ends their recordings; cleanup frees what tracing children that died left.\n",
-		     DEFAULT_PROFILE_DIR);
+	double seconds = 0;
+	auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), seconds);
+	if (ec != std::errc() || end != arg.data() + arg.size() || !(seconds > 0) || seconds > kMaxTimeoutSeconds)
+		return "takes seconds between 0 and 3600, not '" + arg + "'";
+	return "";
 }
 
-Options parse_options(int argc, char** argv)
+std::string check_absolute_or_empty(const std::string& arg)
 {
-	static const struct option longopts[] = {
-		{"profile-dir", required_argument, nullptr, 'd'},
-		{"timeout", required_argument, nullptr, 't'},
-		{"log-file", required_argument, nullptr, 'l'},
-		{"btf-cache", required_argument, nullptr, 'b'},
-		{"verbose", no_argument, nullptr, 'v'},
-		{"seccompprofile", no_argument, nullptr, 's'},
-		{"allow-denied", no_argument, nullptr, 'a'},
-		{"arg-rules", no_argument, nullptr, 'r'},
-		{"help", no_argument, nullptr, 'h'},
-		{"version", no_argument, nullptr, 'V'},
-		{nullptr, 0, nullptr, 0},
-	};
-	Options opts;
-	int c;
-	while ((c = getopt_long(argc, argv, "", longopts, nullptr)) != -1) {
-		switch (c) {
-		case 'd':
-			opts.profile_dir = optarg;
-			break;
-		case 't': {
-			std::string_view arg(optarg);
-			double seconds = 0;
-			auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), seconds);
-			if (ec != std::errc() || end != arg.data() + arg.size() || !(seconds > 0) || seconds > 3600)
-				throw Error("--timeout takes seconds between 0 and 3600, not '" + std::string(arg) + "'");
-			opts.timeout_ms = static_cast<long>(seconds * 1000);
-			break;
-		}
-		case 'l':
-			opts.log_file = optarg;
-			break;
-		case 'b':
-			opts.btf_cache_dir = optarg;
-			if (!opts.btf_cache_dir.empty() && opts.btf_cache_dir[0] != '/')
-				throw Error("--btf-cache takes an absolute path, not '" + opts.btf_cache_dir + "'");
-			break;
-		case 'v':
-			opts.verbose = true;
-			break;
-		case 's':
-			opts.seccompprofile = true;
-			break;
-		case 'a':
-			opts.allow_denied = true;
-			break;
-		case 'r':
-			opts.arg_rules = true;
-			break;
-		case 'h':
-			usage(stdout);
-			std::exit(0);
-		case 'V':
-			std::printf("oci-seccomp-recorder %s\n", RECORDER_VERSION);
-			std::exit(0);
-		default:
-			usage(stderr);
-			std::exit(2);
-		}
-	}
-	if (optind != argc)
-		throw Error(std::string("unexpected argument '") + argv[optind] + "'");
-	return opts;
+	return arg.empty() || arg[0] == '/' ? "" : "takes an absolute path, not '" + arg + "'";
 }
 
-int run(const Options& opts)
+// The options given, when only a subcommand's may be.
+std::string hook_option_given(const CLI::App& app)
 {
-	State state = read_state(STDIN_FILENO);
-	std::optional<SelectedAnnotation> annotation = select_annotation(state.annotations);
-	if (!annotation) {
-		logging::info("container " + state.id + ": no " + std::string(kAnnotation) +
-			      " annotation for it: nothing to record");
-		return 0;
-	}
-	Request req = parse_annotation(annotation->value);
-
-	ProfileDir dir(opts.profile_dir);
-	if (std::optional<std::string> tenant = tenant_of(state.annotations))
-		dir = dir.subdir(*tenant); // of: and if: resolve in the namespace's own directory
-	std::optional<InputProfile> input;
-	if (req.input)
-		input = parse_input_profile(dir.read(*req.input, kMaxInputProfileBytes));
-	OutputFile output = dir.output(req.output);
-	std::optional<ResourceOutput> resource;
-	if (opts.seccompprofile) {
-		resource = ResourceOutput{dir.output(beside(req.output, ".seccompprofile.yaml")), resource_name(req.output)};
-		// Refused now, not after the recording: what the input has, the output has.
-		if (input)
-			render_seccompprofile(input->rules, resource->name);
-	}
-	Report report;
-	report.container_id = state.id;
-	report.container_name = container_name(state.annotations);
-	report.profile = output.display();
-	report.under_seccomp = has_seccomp_filter(state.bundle);
-	ReportOutput report_output{dir.output(beside(req.output, ".report.json")), std::move(report)};
-	Target target = resolve_target(state.pid);
-
-	std::string display = output.display();
-	start_recording_child(RecordingJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
-			      std::move(input), opts.btf_cache_dir, opts.allow_denied, req.arg_rules.value_or(opts.arg_rules)},
-		     std::chrono::milliseconds(opts.timeout_ms));
-	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
-	return 0;
+	for (const CLI::Option* opt : app.get_options())
+		if (opt->count() > 0)
+			return opt->get_name();
+	return "";
 }
 
 } // namespace
 
 int main(int argc, char** argv)
 {
-	using namespace std::literals;
-	if (argc > 1 && argv[1] == "merge"sv)
-		return merge_command(argc - 1, argv + 1);
-	if (argc > 1 && argv[1] == "diff"sv)
-		return diff_command(argc - 1, argv + 1);
-	if (argc > 1 && argv[1] == "status"sv)
-		return status_command(argc - 1, argv + 1);
-	if (argc > 1 && argv[1] == "stop"sv)
-		return stop_command(argc - 1, argv + 1);
-	if (argc > 1 && argv[1] == "cleanup"sv)
-		return cleanup_command(argc - 1, argv + 1);
+	CLI::App app("OCI prestart hook. Reads the container's state on stdin and, when it carries the annotation\n"
+		     "io.containers.trace-syscall=\"of:OUT[;if:IN][;args:on|off]\" (or, in a pod,\n"
+		     "io.containers.trace-syscall/CONTAINER=...), records the syscalls the container makes until\n"
+		     "its init exits, then writes a seccomp profile to OUT.",
+		     "oci-seccomp-recorder");
+	// One --help shows the hook's options and every command's.
+	app.set_help_flag();
+	app.set_help_all_flag("--help", "show this help");
+	app.set_version_flag("--version", "oci-seccomp-recorder " RECORDER_VERSION, "show the version");
+
+	// As getopt did: an option given again (hooks.d args, then a test's) wins.
+	app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
+	HookOptions hook;
+	hook.profile_dir = DEFAULT_PROFILE_DIR;
+	std::string timeout = "10";
+	app.add_option("--profile-dir", hook.profile_dir, "profiles are read and written only below DIR (created 0700)")
+		->type_name("DIR")
+		->capture_default_str();
+	app.add_flag("--seccompprofile", hook.seccompprofile,
+		     "also write OUT as a SeccompProfile resource of the Security Profiles Operator, to OUT without "
+		     ".json plus .seccompprofile.yaml");
+	app.add_flag("--allow-denied", hook.allow_denied,
+		     "also allow what the container's seccomp filter denied while it was recorded (by default the "
+		     "report lists it, the profile does not allow it)");
+	app.add_flag("--arg-rules", hook.arg_rules,
+		     "allow socket, clone, unshare, setns, personality, prctl, ioctl, mmap and mprotect only with the "
+		     "argument values recorded (an annotation's args:on or args:off decides)");
+	app.add_option("--timeout", timeout, "how long to wait for recording to start")
+		->type_name("SECONDS")
+		->check(CLI::Validator(check_timeout, ""))
+		->capture_default_str();
+	app.add_option("--log-file", hook.log_file, "also append log lines to FILE (they always go to syslog)")
+		->type_name("FILE");
+	app.add_option("--btf-cache", hook.btf_cache_dir,
+		       "keep the kernel's BTF, cut down to what the recorder uses, in DIR: later first loads skip "
+		       "parsing the kernel's ('' for none)")
+		->type_name("DIR")
+		->check(CLI::Validator(check_absolute_or_empty, ""))
+		->capture_default_str();
+	app.add_flag("--verbose", hook.verbose, "also log libbpf's debug output");
+
+	MergeArgs merge;
+	CLI::App* merge_cmd = app.add_subcommand(
+		"merge", "write the union of PROFILEs (same default action) to standard output or --output FILE, or "
+			 "with --seccompprofile NAME as a SeccompProfile resource");
+	merge_cmd->add_option("--output", merge.output, "write FILE (atomically) instead of standard output")
+		->type_name("FILE");
+	merge_cmd->add_option("--seccompprofile", merge.resource, "write a SeccompProfile resource named NAME")
+		->type_name("NAME");
+	merge_cmd->add_option("PROFILE", merge.profiles, "profiles to merge")->type_name("")->required();
+
+	std::string before, after;
+	CLI::App* diff_cmd = app.add_subcommand(
+		"diff", "print the syscalls and settings that differ; exit status 0 if none, 1 if some, 2 on error");
+	diff_cmd->add_option("OLD", before, "profile before")->type_name("")->required();
+	diff_cmd->add_option("NEW", after, "profile after")->type_name("")->required();
+
+	bool as_json = false;
+	CLI::App* status_cmd = app.add_subcommand("status", "list the recordings on this node");
+	status_cmd->add_flag("--json", as_json, "as JSON, for scripts");
+
+	std::vector<std::string> ids;
+	bool all = false;
+	CLI::App* stop_cmd = app.add_subcommand(
+		"stop", "write the profiles of the containers named (by id or a unique prefix), or of all, now, and end "
+			"their recordings");
+	stop_cmd->add_option("ID", ids, "container ids or unique prefixes")->type_name("");
+	stop_cmd->add_flag("--all", all, "every recording on this node");
+
+	CLI::App* cleanup_cmd = app.add_subcommand("cleanup", "free what tracing children that died left");
+	app.require_subcommand(0, 1);
+
 	try {
-		Options opts = parse_options(argc, argv);
-		logging::open(opts.log_file);
-		logging::set_verbose(opts.verbose);
-		return run(opts);
+		app.parse(argc, argv);
+		std::string stray = app.get_subcommands().empty() ? "" : hook_option_given(app);
+		if (!stray.empty())
+			throw CLI::ExtrasError(stray + " is an option of the hook, not of " +
+						       app.get_subcommands().front()->get_name(),
+					       CLI::ExitCodes::ExtrasError);
+	} catch (const CLI::Success& e) { // --help, --version
+		return app.exit(e);
+	} catch (const CLI::ParseError& e) {
+		// One line, as every error here; the failing command's own status.
+		std::string command = app.get_subcommands().empty() ? "" : " " + app.get_subcommands().front()->get_name();
+		if (command.empty()) {
+			logging::error(e.what());
+			return 1;
+		}
+		std::fprintf(stderr, "oci-seccomp-recorder%s: %s\n", command.c_str(), e.what());
+		return diff_cmd->parsed() ? kDiffTrouble : 1;
+	}
+
+	if (merge_cmd->parsed())
+		return merge_command(merge);
+	if (diff_cmd->parsed())
+		return diff_command(before, after);
+	if (status_cmd->parsed())
+		return status_command(as_json);
+	if (stop_cmd->parsed())
+		return stop_command(ids, all);
+	if (cleanup_cmd->parsed())
+		return cleanup_command();
+	try {
+		hook.timeout = std::chrono::milliseconds(static_cast<long>(std::stod(timeout) * 1000));
+		logging::open(hook.log_file);
+		logging::set_verbose(hook.verbose);
+		return prestart(hook);
 	} catch (const std::exception& e) {
 		logging::error(e.what());
 		return 1;

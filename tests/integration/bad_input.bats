@@ -142,8 +142,10 @@ refuse_annotation() {
 }
 
 @test "bad options are refused" {
-	refuse "$(state_json "$TARGET" "of:x.json")" "--timeout takes seconds" --timeout 0
-	refuse "$(state_json "$TARGET" "of:x.json")" "--timeout takes seconds" --timeout 1x
+	refuse "$(state_json "$TARGET" "of:x.json")" "--timeout: takes seconds between 0 and 3600" --timeout 0
+	refuse "$(state_json "$TARGET" "of:x.json")" "--timeout: takes seconds between 0 and 3600" --timeout 1x
+	refuse "$(state_json "$TARGET" "of:x.json")" "--btf-cache: takes an absolute path" --btf-cache cache
+	refuse "$(state_json "$TARGET" "of:x.json")" "not expected: --bogus" --bogus
 	refuse "$(state_json "$TARGET" "of:x.json")" "profile dir relative is not an absolute path" --profile-dir relative
 }
 

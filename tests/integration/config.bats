@@ -45,7 +45,7 @@ PY
 	[ "$help_options" = "$man_options" ]
 	for command in merge diff status stop cleanup; do
 		grep -q "^\.B $command\$" "$MAN"
-		"$HOOK_BINARY" --help | grep -Eq "oci-seccomp-recorder $command( |$)"
+		"$HOOK_BINARY" --help | grep -qx "$command"
 	done
 }
 

@@ -85,7 +85,7 @@ teardown() {
 	[[ "$stderr" == *"open missing.json: No such file or directory" ]]
 	run --separate-stderr "$HOOK_BINARY" merge
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == *"no profiles to merge" ]]
+	[[ "$stderr" == *"oci-seccomp-recorder merge: PROFILE is required" ]]
 }
 
 @test "diff shows added and removed syscalls; exit 0 same, 1 different, 2 error" {
