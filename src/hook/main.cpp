@@ -99,7 +99,7 @@ int main(int argc, char** argv)
 	CLI::App* merge_cmd = app.add_subcommand(
 		"merge", "write the union of PROFILEs (same default action) to standard output or --output FILE, or "
 			 "with --seccompprofile NAME as a SeccompProfile resource");
-	merge_cmd->add_option("--output", merge.output, "write FILE (atomically) instead of standard output")
+	merge_cmd->add_option("-o,--output", merge.output, "write FILE (atomically) instead of standard output")
 		->type_name("FILE");
 	merge_cmd->add_option("--seccompprofile", merge.resource, "write a SeccompProfile resource named NAME")
 		->type_name("NAME");

@@ -47,6 +47,7 @@ teardown() {
 	cp out.json before.json
 	run --separate-stderr "$HOOK_BINARY" merge -o out.json node1.json kill.json
 	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"profiles with different default actions cannot be merged" ]]
 	cmp out.json before.json
 	[ -z "$(find . -name '.oci-seccomp-recorder.*')" ] # no temp file left
 }
