@@ -49,27 +49,35 @@ PY
 	done
 }
 
-@test "the README's list of integration tests is each file's own header" {
-	# Each file says what it covers in its header; the README repeats it
-	# word for word, so that the two cannot drift apart.
-	/usr/bin/python3 - "$SOURCE_DIR" <<'PY'
+@test "the README and docs name only commands and options the binary has; tests/README.md lists every test file" {
+	"$HOOK_BINARY" --help >"$BATS_TEST_TMPDIR/help"
+	/usr/bin/python3 - "$SOURCE_DIR" "$BATS_TEST_TMPDIR/help" <<'PY'
 import glob, os, re, sys
-src = sys.argv[1]
-def header(path):
-    words = []
-    for line in open(path).read().split("\n")[1:]:
-        if not line.startswith("#"):
-            break
-        if "SPDX-License-Identifier" not in line and not line.startswith("# shellcheck "):
-            words += line[1:].split()
-    return " ".join(words)
-readme = open(os.path.join(src, "README.md")).read()
-listed = dict(re.findall(r"^  - `([a-z_]+\.bats)`: (.*?)(?=\n  - `|\n\n)", readme, re.S | re.M))
-files = {os.path.basename(p): header(p) for p in glob.glob(os.path.join(src, "tests/integration/*.bats"))}
-bad = sorted(set(files) ^ set(listed))
-bad += [name for name in files if name in listed and " ".join(listed[name].split()) != files[name]]
+src, help_file = sys.argv[1], sys.argv[2]
+help_text = open(help_file).read()
+commands = set(re.findall(r"^([a-z]+)$", help_text, re.M))
+options = set(re.findall(r"(?<![\w-])(-o|--[a-z][a-z-]*)", help_text))
+bad = []
+for path in [os.path.join(src, "README.md")] + glob.glob(os.path.join(src, "docs/*.md")):
+    for n, line in enumerate(open(path), 1):
+        # what follows the binary's name on one line: a command, then options
+        for rest in re.findall(r"oci-seccomp-recorder ((?:[a-z]+|--?[a-z][a-z-]*)(?: [^`|]*)?)", line):
+            words = rest.split()
+            if not words[0].startswith("-") and words[0] not in commands:
+                continue  # prose ("oci-seccomp-recorder is..."), not a command line
+            for word in words:
+                word = word.split("=")[0]
+                if word.startswith("-") and word not in options:
+                    bad.append(f"{os.path.relpath(path, src)}:{n}: {word}")
+            if words[0].startswith("-") and words[0].split("=")[0] not in options:
+                bad.append(f"{os.path.relpath(path, src)}:{n}: {words[0]}")
+listed = set(re.findall(r"`([a-z_]+\.bats)`", open(os.path.join(src, "tests/README.md")).read()))
+files = {os.path.basename(p) for p in glob.glob(os.path.join(src, "tests/integration/*.bats"))}
+bad += [f"tests/README.md: {name}" for name in sorted(files ^ listed)]
+if not commands or not options:
+    bad.append("no commands or options found in --help")
 if bad:
-    sys.exit("README's integration test list differs from the files' headers for: " + ", ".join(bad))
+    sys.exit("not what the binary has:\n" + "\n".join(sorted(set(bad))))
 PY
 }
 
