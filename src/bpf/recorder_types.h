@@ -61,20 +61,28 @@ struct target_key {
  * its flags behind a pointer, which a seccomp filter cannot read: its
  * namespace flags are kept as clone's, the profile answers clone3 ENOSYS,
  * and libc falls back to clone, which is filtered. */
+/* The one list of them: X(ENUM, name), each with what is kept. The BPF
+ * program, the argument-rule table, --help and the tests all compile from
+ * it; clone3, which has no rule of its own, comes last. */
+#define ARG_SYSCALLS(X)                                                       \
+	X(ARG_SOCKET, socket)               /* family << 8 | (type & SOCK_TYPE_MASK) */ \
+	X(ARG_CLONE, clone)                 /* flags & CLONE_NS_FLAGS */          \
+	X(ARG_UNSHARE, unshare)             /* flags & UNSHARE_NS_FLAGS */        \
+	X(ARG_SETNS, setns)                 /* nstype & UNSHARE_NS_FLAGS */       \
+	X(ARG_PERSONALITY, personality)     /* persona */                         \
+	X(ARG_PRCTL, prctl)                 /* option */                          \
+	X(ARG_IOCTL, ioctl)                 /* request */                         \
+	X(ARG_MMAP, mmap)                   /* prot & PROT_WX */                  \
+	X(ARG_MPROTECT, mprotect)           /* prot & PROT_WX */                  \
+	X(ARG_PKEY_MPROTECT, pkey_mprotect) /* prot & PROT_WX */                  \
+	X(ARG_CLONE3, clone3)               /* recorded under ARG_CLONE */
+
 enum arg_syscall {
-	ARG_SOCKET = 0,      /* family << 8 | (type & SOCK_TYPE_MASK) */
-	ARG_CLONE = 1,       /* flags & CLONE_NS_FLAGS */
-	ARG_UNSHARE = 2,     /* flags & UNSHARE_NS_FLAGS */
-	ARG_SETNS = 3,       /* nstype & UNSHARE_NS_FLAGS */
-	ARG_PERSONALITY = 4, /* persona */
-	ARG_PRCTL = 5,       /* option */
-	ARG_IOCTL = 6,       /* request */
-	ARG_MMAP = 7,        /* prot & PROT_WX */
-	ARG_MPROTECT = 8,    /* prot & PROT_WX */
-	ARG_PKEY_MPROTECT = 9, /* prot & PROT_WX */
-	ARG_RULE_COUNT = 10,
-	ARG_CLONE3 = 10,     /* recorded under ARG_CLONE */
-	ARG_SYSCALL_COUNT = 11,
+#define ARG_SYSCALL_ENUM(id, name) id,
+	ARG_SYSCALLS(ARG_SYSCALL_ENUM)
+#undef ARG_SYSCALL_ENUM
+	ARG_SYSCALL_COUNT,
+	ARG_RULE_COUNT = ARG_CLONE3, /* the syscalls with a rule of their own */
 };
 /* CLONE_NEWNS | CLONE_NEWCGROUP | NEWUTS | NEWIPC | NEWUSER | NEWPID | NEWNET */
 #define CLONE_NS_FLAGS 0x7e020000ULL

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "commands/commands.h"
 #include "hook/prestart.h"
+#include "profile/arg_rules.h"
 
 #ifndef RECORDER_VERSION
 #error "RECORDER_VERSION must be defined by the build"
@@ -38,6 +39,15 @@ std::string check_timeout(const std::string& arg)
 std::string check_absolute_or_empty(const std::string& arg)
 {
 	return arg.empty() || arg[0] == '/' ? "" : "takes an absolute path, not '" + arg + "'";
+}
+
+// "socket, clone, ... and pkey_mprotect": the syscalls with argument rules.
+std::string arg_rule_syscalls()
+{
+	std::string list;
+	for (uint32_t i = 0; i < ARG_RULE_COUNT; ++i)
+		list += std::string(i == 0 ? "" : i + 1 == ARG_RULE_COUNT ? " and " : ", ") + arg_syscall_name(i);
+	return list;
 }
 
 // The options given, when only a subcommand's may be.
@@ -79,8 +89,8 @@ int main(int argc, char** argv)
 		     "also allow what the container's seccomp filter denied while it was recorded (by default the "
 		     "report lists it, the profile does not allow it)");
 	app.add_flag("--arg-rules", hook.arg_rules,
-		     "allow socket, clone, unshare, setns, personality, prctl, ioctl, mmap and mprotect only with the "
-		     "argument values recorded (an annotation's args:on or args:off decides)");
+		     "allow " + arg_rule_syscalls() +
+			     " only with the argument values recorded (an annotation's args:on or args:off decides)");
 	app.add_option("--timeout", timeout, "how long to wait for recording to start")
 		->type_name("SECONDS")
 		->check(CLI::Validator(check_timeout, ""))

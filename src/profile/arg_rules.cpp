@@ -11,7 +11,10 @@ using nlohmann::json;
 namespace {
 
 constexpr std::array<const char*, ARG_SYSCALL_COUNT> kNames = {
-	"socket", "clone", "unshare", "setns", "personality", "prctl", "ioctl", "mmap", "mprotect", "pkey_mprotect", "clone3"};
+#define ARG_SYSCALL_NAME(id, name) #name,
+	ARG_SYSCALLS(ARG_SYSCALL_NAME)
+#undef ARG_SYSCALL_NAME
+};
 constexpr uint64_t kInt = 0xffffffff;
 
 // (arg & mask) == value. Ints are compared on their low 32 bits, which is all

@@ -43,6 +43,13 @@ PY
 	echo
 	echo "man:  $man_options" | tr '\n' ' '
 	[ "$help_options" = "$man_options" ]
+	# The syscalls with argument rules, as the BPF contract lists them.
+	mapfile -t arg_syscalls < <(sed -n 's/^\s*X(ARG_[A-Z0-9_]*, \([a-z0-9_]*\)).*/\1/p' "$SOURCE_DIR/src/bpf/recorder_types.h")
+	[ "${#arg_syscalls[@]}" -ge 10 ]
+	for name in "${arg_syscalls[@]}"; do
+		grep -q "^\.BR $name (2)" "$MAN"
+		[ "$name" = clone3 ] || "$HOOK_BINARY" --help | grep -- "--arg-rules" | grep -qw "$name"
+	done
 	for command in merge diff status stop cleanup; do
 		grep -q "^\.B $command\$" "$MAN"
 		"$HOOK_BINARY" --help | grep -qx "$command"
