@@ -22,6 +22,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <asm-generic/errno-base.h> /* E2BIG, EEXIST: defines only, no types to clash with vmlinux.h */
 #include "recorder_types.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -142,8 +143,6 @@ struct {
 	__type(value, struct watched_task);
 } in_syscall SEC(".maps");
 
-#define E2BIG 7
-#define EEXIST 17
 #define SIGSYS_NR 31
 #define SECCOMP_MODE_DEAD 3 /* a task a filter killed (Linux 5.17 on) */
 #define PR_SET_NAME 15
