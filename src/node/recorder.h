@@ -29,7 +29,19 @@ struct Recorded {
 	bool execed = false;
 };
 
-class Recorder {
+// What the end of a recording needs of it: the seam between the recording
+// child's decisions and the node's program (a fake in the unit tests).
+class RecordingSource {
+public:
+	virtual ~RecordingSource() = default;
+	// What was recorded so far.
+	virtual Recorded read() const = 0;
+	// Stops recording and frees the slot; false if the node lock was not
+	// had within `wait` (the slot is then still in use).
+	virtual bool release(std::chrono::milliseconds wait) = 0;
+};
+
+class Recorder : public RecordingSource {
 public:
 	// Recording is live when this returns: every syscall of the target after
 	// its runtime's first prctl is seen. `btf_cache_dir`: see NodeProgram.
@@ -38,18 +50,15 @@ public:
 	// of enum arg_syscall's syscalls (Recorded::arguments).
 	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules);
 	// Stops recording unless release() did.
-	~Recorder();
+	~Recorder() override;
 	Recorder(const Recorder&) = delete;
 	Recorder& operator=(const Recorder&) = delete;
 
-	// Stops recording and frees the slot (the last recording on the node
-	// unloads the program). False if the node lock was not had within
-	// `wait`: the slot is then still in use, for a later release, or for
-	// the next claim or cleanup once this process is gone.
-	bool release(std::chrono::milliseconds wait);
-
-	// What was recorded so far.
-	Recorded read() const;
+	// The last recording on the node unloads the program. A slot not
+	// released is for a later release, or for the next claim or cleanup
+	// once this process is gone.
+	bool release(std::chrono::milliseconds wait) override;
+	Recorded read() const override;
 	// See NodeProgram::write_btf_cache.
 	void write_btf_cache() const { program_->write_btf_cache(); }
 	// Its slot in the node's program.
