@@ -27,8 +27,7 @@ constexpr const char* kKernelNotes = "/sys/kernel/notes";
 constexpr const char* kKernelBtf = "/sys/kernel/btf/vmlinux";
 // Debian's bpftool is in /usr/sbin; the hook's PATH is the runtime's, never searched.
 constexpr std::array kBpftool = {"/usr/sbin/bpftool", "/usr/bin/bpftool", "/sbin/bpftool"};
-// bpftool takes some 40 ms here; a stuck one must not keep the tracing child
-// from its container.
+// A stuck bpftool must not keep the tracing child from its container.
 constexpr std::chrono::milliseconds kBpftoolTimeout{10000};
 constexpr size_t kMaxNotesBytes = 64 * 1024;
 

@@ -2,8 +2,9 @@
 // The kernel's BTF cut down to what the recorder's CO-RE relocations use
 // (bpftool gen min_core_btf), kept per kernel build and program build. A
 // first load that relocates against it never parses /sys/kernel/btf/vmlinux
-// (about 10 ms, and 5 ms more of searching it): the node program's programs
-// are raw tracepoints, which need no kernel BTF from user space otherwise.
+// (what that costs: bench/README.md, "where the first load goes"): the node
+// program's programs are raw tracepoints, which need no kernel BTF from user
+// space otherwise.
 #pragma once
 
 #include <optional>
