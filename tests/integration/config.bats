@@ -50,6 +50,12 @@ PY
 		grep -q "^\.BR $name (2)" "$MAN"
 		[ "$name" = clone3 ] || "$HOOK_BINARY" --help | grep -- "--arg-rules" | grep -qw "$name"
 	done
+	# Every field of the report (as report.cpp writes them) has its entry.
+	mapfile -t fields < <(grep -o 'j\["[a-zA-Z]*"\]' "$SOURCE_DIR/src/profile/report.cpp" | sort -u | sed 's/j\["\(.*\)"\]/\1/')
+	[ "${#fields[@]}" -ge 10 ]
+	for field in "${fields[@]}"; do
+		sed -n '/^\.SH REPORT/,/^\.SH /p' "$MAN" | grep -Eq "^\.BR? (.* )?$field( |\$)"
+	done
 	for command in merge diff status stop cleanup; do
 		grep -q "^\.B $command\$" "$MAN"
 		"$HOOK_BINARY" --help | grep -qx "$command"
