@@ -53,9 +53,14 @@ bool process_alive(pid_t pid, uint64_t start)
 	return ps && ps->state != 'Z' && ps->state != 'X' && ps->start == start;
 }
 
+UniqueFd pidfd_open(pid_t pid)
+{
+	return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+}
+
 std::optional<UniqueFd> open_process(pid_t pid, uint64_t start)
 {
-	UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+	UniqueFd fd = pidfd_open(pid);
 	if (!fd) {
 		if (errno == ESRCH)
 			return std::nullopt;

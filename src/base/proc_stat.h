@@ -27,11 +27,14 @@ std::optional<ProcStat> proc_stat(pid_t pid);
 // not a zombie nobody reaped, not another one under a reused pid.
 bool process_alive(pid_t pid, uint64_t start);
 
+// A pidfd of `pid`: empty, with errno set (ESRCH: no such process), if
+// none can be had.
+UniqueFd pidfd_open(pid_t pid);
 // A pidfd of the process that started at `start` as `pid`; none if it has
 // gone, or if its pid now names another process.
 std::optional<UniqueFd> open_process(pid_t pid, uint64_t start);
 // Whether the process behind `pidfd` has exited (a zombie has).
 bool has_exited(int pidfd);
-// Waits up to `timeout` for the process behind `pidfd` to exit; false if it
-// still runs.
+// Waits up to `timeout` (none if it is negative) for the process behind
+// `pidfd` to exit; false if it still runs.
 bool wait_exited(int pidfd, std::chrono::milliseconds timeout);

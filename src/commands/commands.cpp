@@ -6,10 +6,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -213,7 +211,7 @@ int stop_command(const std::vector<std::string>& ids, bool all)
 		for (size_t i = 0; i < chosen.size(); ++i) {
 			const Running& r = chosen[i];
 			auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-			if (children[i] && !wait_exited(children[i]->get(), std::max(left, std::chrono::milliseconds(0))))
+			if (children[i] && !wait_exited(children[i]->get(), left))
 				throw Error("the recording of " + container_of(r) + " did not end within " +
 					    std::to_string(kStopWait.count()) + " s");
 			std::string what = children[i] ? "stopped" : "freed the slot of";

@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "base/error.h"
@@ -26,14 +27,19 @@ namespace {
 
 constexpr double kMaxTimeoutSeconds = 3600;
 
-// Seconds, more than 0 and at most an hour.
-std::string check_timeout(const std::string& arg)
+// --timeout's seconds, more than 0 and at most an hour; none if it is not.
+std::optional<std::chrono::milliseconds> parse_timeout(const std::string& arg)
 {
 	double seconds = 0;
 	auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), seconds);
 	if (ec != std::errc() || end != arg.data() + arg.size() || !(seconds > 0) || seconds > kMaxTimeoutSeconds)
-		return "takes seconds between 0 and 3600, not '" + arg + "'";
-	return "";
+		return std::nullopt;
+	return std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+}
+
+std::string check_timeout(const std::string& arg)
+{
+	return parse_timeout(arg) ? "" : "takes seconds between 0 and 3600, not '" + arg + "'";
 }
 
 std::string check_absolute_or_empty(const std::string& arg)
@@ -167,7 +173,7 @@ int main(int argc, char** argv)
 	if (cleanup_cmd->parsed())
 		return cleanup_command();
 	try {
-		hook.timeout = std::chrono::milliseconds(static_cast<long>(std::stod(timeout) * 1000));
+		hook.timeout = *parse_timeout(timeout); // checked by the parser
 		logging::open(hook.log_file);
 		logging::set_verbose(hook.verbose);
 		return prestart(hook);

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <array>
@@ -73,7 +72,7 @@ void run_bpftool(const std::vector<std::string>& args)
 		::_exit(127);
 	}
 	ChildProcess child(pid);
-	UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+	UniqueFd pidfd = pidfd_open(pid);
 	if (!pidfd)
 		throw_errno(std::string("pidfd_open ") + bpftool);
 	if (!wait_exited(pidfd.get(), kBpftoolTimeout))

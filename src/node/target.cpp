@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 
 #include <fstream>
 #include <sstream>
@@ -66,13 +65,12 @@ Target resolve_target(pid_t pid)
 {
 	Target t;
 	t.pid = pid;
-	long fd = ::syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0) {
+	t.pidfd = pidfd_open(pid);
+	if (!t.pidfd) {
 		if (errno == ESRCH)
 			throw Error("state pid " + std::to_string(pid) + " is not a live process");
 		throw_errno("pidfd_open " + std::to_string(pid));
 	}
-	t.pidfd.reset(static_cast<int>(fd));
 
 	std::string proc = "/proc/" + std::to_string(pid);
 	t.pidns_fd = open_ns(proc, "pid", t.pidns);

@@ -82,8 +82,6 @@ for path in [os.path.join(src, "README.md")] + glob.glob(os.path.join(src, "docs
                 word = word.split("=")[0]
                 if word.startswith("-") and word not in options:
                     bad.append(f"{os.path.relpath(path, src)}:{n}: {word}")
-            if words[0].startswith("-") and words[0].split("=")[0] not in options:
-                bad.append(f"{os.path.relpath(path, src)}:{n}: {words[0]}")
 listed = set(re.findall(r"`([a-z_]+\.bats)`", open(os.path.join(src, "tests/README.md")).read()))
 files = {os.path.basename(p) for p in glob.glob(os.path.join(src, "tests/integration/*.bats"))}
 bad += [f"tests/README.md: {name}" for name in sorted(files ^ listed)]
