@@ -10,11 +10,12 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "node/recording_info.h"
+#include "node/skeleton.h"
 
 namespace {
 
 // BpfSlotMaps::Bitmap's maps, in its order.
-constexpr std::array kBitmapNames = {"seen", "denied", "killed"};
+constexpr std::array kBitmapNames = {SKELETON_MAP(seen), SKELETON_MAP(denied), SKELETON_MAP(killed)};
 
 // Every entry of a map, read in batches: a few syscalls (one for the slots),
 // where a walk by key takes two per entry (tens of thousands with 1024
@@ -63,16 +64,17 @@ UniqueFd get_pinned(const std::string& path)
 
 BpfSlotMaps::BpfSlotMaps(const std::string& dir)
 {
-	pidns_ = get_pinned(dir + "/pidns");
-	targets_ = get_pinned(dir + "/targets");
-	membership_ = get_pinned(dir + "/membership");
-	newborn_ = get_pinned(dir + "/newborn");
-	gated_ = get_pinned(dir + "/gated");
-	slots_ = get_pinned(dir + "/slots");
-	args_ = get_pinned(dir + "/arg_values");
-	settings_ = get_pinned(dir + "/settings");
+	auto map = [&](const char* name) { return get_pinned(dir + "/" + name); };
+	pidns_ = map(SKELETON_MAP(pidns));
+	targets_ = map(SKELETON_MAP(targets));
+	membership_ = map(SKELETON_MAP(membership));
+	newborn_ = map(SKELETON_MAP(newborn));
+	gated_ = map(SKELETON_MAP(gated));
+	slots_ = map(SKELETON_MAP(slots));
+	args_ = map(SKELETON_MAP(arg_values));
+	settings_ = map(SKELETON_MAP(settings));
 	for (size_t i = 0; i < bitmaps_.size(); ++i)
-		bitmaps_[i] = get_pinned(dir + "/" + kBitmapNames[i]);
+		bitmaps_[i] = map(kBitmapNames[i]);
 }
 
 std::vector<struct slot> BpfSlotMaps::read_slots() const
@@ -187,7 +189,7 @@ struct seen_bitmap BpfSlotMaps::read_bitmap(Bitmap which, uint32_t index) const
 std::vector<struct arg_key> BpfSlotMaps::arg_keys(uint32_t index, uint32_t generation) const
 {
 	std::vector<struct arg_key> keys;
-	for (const auto& [key, unused] : map_entries<struct arg_key, uint8_t>(args_.get(), "read BPF map arg_values"))
+	for (const auto& [key, unused] : map_entries<struct arg_key, uint8_t>(args_.get(), "read argument values"))
 		if (key.slot == index && key.generation == generation)
 			keys.push_back(key);
 	return keys;

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <sstream>
@@ -27,38 +27,18 @@
 #include "node/recording_info.h"
 #include "profile/arg_rules.h"
 #include "profile/syscalls.h"
-#include "recorder.skel.h"
+#include "node/skeleton.h"
 
 namespace {
 
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
-// The maps pinned, each under its name in the BPF object: every one of the
-// object's (its .rodata aside), for BpfSlotMaps and the programs to share.
-constexpr std::array kMaps = {"pidns", "targets", "membership", "newborn",    "gated",    "slots",
-			       "seen",  "denied",  "killed",     "arg_values", "settings", "in_syscall"};
-// The programs pinned, and the raw tracepoint each is attached to: at load,
-// or, for sys_exit, only while a recording watches what a seccomp filter
-// denies (it runs at every syscall's exit on the node).
-struct Prog {
-	const char* name;
-	const char* tracepoint;
-	bool at_load;
-};
-constexpr std::array<Prog, 5> kProgs = {{{"on_sys_enter", "sys_enter", true},
-					  {"on_sys_exit", "sys_exit", false},
-					  {"on_process_fork", "sched_process_fork", true},
-					  {"on_process_exec", "sched_process_exec", true},
-					  {"on_process_exit", "sched_process_exit", true}}};
-constexpr const Prog& kExitProg = kProgs[1];
-
-const Prog* find_prog(std::string_view name)
-{
-	for (const Prog& prog : kProgs)
-		if (name == prog.name)
-			return &prog;
-	return nullptr;
-}
+// The one program not attached at load: only while a recording watches what
+// a seccomp filter denies (it runs at every syscall's exit on the node).
+constexpr const char* kExitProg = SKELETON_PROG(on_sys_exit);
+constexpr const char* kExitTracepoint = "sys_exit";
+// A pinned link's name: "link_" and its program's.
+constexpr const char* kLinkPrefix = "link_";
 
 // libbpf hands a verifier log over in one call, thousands of lines: each is
 // logged whole, on its own, as the one naming the refused instruction is
@@ -137,45 +117,56 @@ void make_dir(const std::string& path)
 		throw_errno("create " + path);
 }
 
-bool fully_pinned(const std::string& dir)
+// Where a load pins until it is complete and an unload moves the pins to
+// remove them: the pin directory appears whole and goes whole, each in one
+// rename, so whoever finds it finds every pin. (bpffs allows no '.' in a
+// name.)
+std::string partial_dir(const std::string& dir)
 {
-	for (const char* name : kMaps)
-		if (::access((dir + "/" + name).c_str(), F_OK) != 0)
-			return false;
-	for (const Prog& prog : kProgs)
-		if (::access((dir + (prog.at_load ? "/link_" : "/") + prog.name).c_str(), F_OK) != 0)
-			return false;
-	return true;
+	return dir + "_partial";
 }
 
-// Attaches a pinned program and pins its link (which keeps it attached).
-void attach(const std::string& dir, int prog_fd, const Prog& prog)
+bool fully_pinned(const std::string& dir)
 {
-	int link = bpf_raw_tracepoint_open(prog.tracepoint, prog_fd);
+	return ::access(dir.c_str(), F_OK) == 0;
+}
+
+// Attaches a pinned program to a raw tracepoint and pins its link, which
+// keeps it attached.
+void attach_exit_program(const std::string& dir)
+{
+	int link = bpf_raw_tracepoint_open(kExitTracepoint, get_pinned(dir + "/" + kExitProg).get());
 	if (link < 0)
-		check_bpf(-errno, std::string("attach BPF program ") + prog.name);
+		check_bpf(-errno, std::string("attach BPF program ") + kExitProg);
 	UniqueFd owned(link);
-	check_bpf(bpf_obj_pin(link, (dir + "/link_" + prog.name).c_str()), std::string("pin BPF link ") + prog.name);
+	check_bpf(bpf_obj_pin(link, (dir + "/" + kLinkPrefix + kExitProg).c_str()),
+		  std::string("pin BPF link ") + kExitProg);
+}
+
+// Empties and removes a partial pin directory: links first, which detaches
+// their programs.
+void remove_partial(const std::string& dir)
+{
+	std::string partial = partial_dir(dir);
+	std::error_code err;
+	std::vector<std::string> names;
+	for (const auto& entry : std::filesystem::directory_iterator(partial, err))
+		names.push_back(entry.path().filename());
+	std::stable_partition(names.begin(), names.end(),
+			      [](const std::string& name) { return name.starts_with(kLinkPrefix); });
+	for (const std::string& name : names)
+		::unlink((partial + "/" + name).c_str());
+	if (::rmdir(partial.c_str()) < 0 && errno != ENOENT)
+		logging::warn("remove " + partial + ": " + std::strerror(errno));
 }
 
 void remove_pins(const std::string& dir)
 {
-	auto unpin_program = [&](const std::string& name) {
-		::unlink((dir + "/link_" + name).c_str()); // detaches
-		::unlink((dir + "/" + name).c_str());
-	};
-	for (const Prog& prog : kProgs)
-		unpin_program(prog.name);
-	for (const char* name : kMaps)
-		::unlink((dir + "/" + name).c_str());
-	if (::rmdir(dir.c_str()) < 0 && errno != ENOENT)
+	remove_partial(dir); // what a crash half-way through a load or unload left
+	if (::rename(dir.c_str(), partial_dir(dir).c_str()) < 0 && errno != ENOENT)
 		logging::warn("remove " + dir + ": " + std::strerror(errno));
+	remove_partial(dir);
 }
-
-struct DestroySkeleton {
-	void operator()(recorder_bpf* skel) const { recorder_bpf__destroy(skel); }
-};
-using Skeleton = std::unique_ptr<recorder_bpf, DestroySkeleton>;
 
 // The recorder opened, relocated against `btf` (the kernel's own if empty),
 // and loaded.
@@ -193,6 +184,37 @@ Skeleton load(const std::string& btf)
 			skel->rodata->arg_syscall_nr[abi][i] = numbers[abi][i];
 	check_bpf(recorder_bpf__load(skel.get()), "load BPF recorder");
 	return skel;
+}
+
+struct DestroyLink {
+	void operator()(bpf_link* link) const { bpf_link__destroy(link); }
+};
+
+// Pins every map and program of the loaded object in `dir`, each under its
+// own name, and attaches every program but the exit one to the tracepoint
+// its section names, pinning the link (which keeps it attached).
+void pin(const recorder_bpf& skel, const std::string& dir)
+{
+	bpf_map* map;
+	bpf_object__for_each_map(map, skel.obj) {
+		if (bpf_map__is_internal(map))
+			continue; // .rodata: frozen into the programs
+		std::string name = bpf_map__name(map);
+		check_bpf(bpf_map__pin(map, (dir + "/" + name).c_str()), "pin BPF map " + name);
+	}
+	bpf_program* prog;
+	bpf_object__for_each_program(prog, skel.obj) {
+		std::string name = bpf_program__name(prog);
+		if (prog == skel.progs.on_sys_exit) {
+			check_bpf(bpf_program__pin(prog, (dir + "/" + name).c_str()), "pin BPF program " + name);
+			continue;
+		}
+		std::unique_ptr<bpf_link, DestroyLink> link(bpf_program__attach(prog));
+		if (!link)
+			check_bpf(-errno, "attach BPF program " + name);
+		check_bpf(bpf_link__pin(link.get(), (dir + "/" + kLinkPrefix + name).c_str()),
+			  "pin BPF link " + name);
+	}
 }
 
 // Loads, pins and attaches the recorder. Returns whether the BTF cache
@@ -213,42 +235,15 @@ bool load_and_pin(const std::string& dir, const std::optional<BtfCache>& cache)
 	if (!cached)
 		skel = load("");
 
-	make_dir(dir);
+	std::string partial = partial_dir(dir);
+	make_dir(partial);
 	try {
-		require_trusted_dir(dir, false); // its parents: the caller's to check
-		// Every map and program of the object, each under its own name: the
-		// lists above must name them all, as the next recording opens them
-		// by those names.
-		size_t maps = 0, progs = 0;
-		bpf_map* map;
-		bpf_object__for_each_map(map, skel->obj) {
-			if (bpf_map__is_internal(map))
-				continue; // .rodata: frozen into the programs
-			std::string name = bpf_map__name(map);
-			if (std::find(kMaps.begin(), kMaps.end(), name) == kMaps.end())
-				throw Error("BPF recorder map " + name + " is not in the list of pinned maps");
-			check_bpf(bpf_map__pin(map, (dir + "/" + name).c_str()), "pin BPF map " + name);
-			++maps;
-		}
-		bpf_program* prog;
-		bpf_object__for_each_program(prog, skel->obj) {
-			const Prog* known = find_prog(bpf_program__name(prog));
-			if (!known)
-				throw Error(std::string("BPF recorder program ") + bpf_program__name(prog) +
-					    " is not in the list of pinned programs");
-			// A link pinned keeps its program; the one attached later is
-			// pinned itself, for update_exit_program to attach.
-			if (known->at_load)
-				attach(dir, bpf_program__fd(prog), *known);
-			else
-				check_bpf(bpf_program__pin(prog, (dir + "/" + known->name).c_str()),
-					  std::string("pin BPF program ") + known->name);
-			++progs;
-		}
-		if (maps != kMaps.size() || progs != kProgs.size())
-			throw Error("BPF recorder lacks a map or program of the pinned lists");
+		require_trusted_dir(partial, false); // its parents: the caller's to check
+		pin(*skel, partial);
+		if (::rename(partial.c_str(), dir.c_str()) < 0)
+			throw_errno("rename " + partial + " to " + dir);
 	} catch (...) {
-		remove_pins(dir);
+		remove_partial(dir);
 		throw;
 	}
 	logging::info("loaded and attached the BPF recorder, relocated against " +
@@ -273,7 +268,7 @@ NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_cache_dir)
 	} else {
 		make_dir(kPinRoot);
 		require_trusted_dir(kPinRoot, false);
-		remove_pins(dir); // what a crash half-way through a load left
+		remove_partial(dir); // what a crash half-way through a load left
 		try {
 			if (load_and_pin(dir, btf_cache_dir.empty() ? std::nullopt : std::optional(btf_cache(btf_cache_dir))))
 				uncached_btf_ = btf_cache_dir;
@@ -366,10 +361,10 @@ std::vector<SlotTable::InUse> NodeProgram::slots_in_use()
 void NodeProgram::update_exit_program()
 {
 	bool wanted = slots().any_watching_denials();
-	std::string link = dir_ + "/link_" + kExitProg.name;
+	std::string link = dir_ + "/" + kLinkPrefix + kExitProg;
 	bool attached = ::access(link.c_str(), F_OK) == 0;
 	if (wanted && !attached) {
-		attach(dir_, get_pinned(dir_ + "/" + kExitProg.name).get(), kExitProg);
+		attach_exit_program(dir_);
 	} else if (!wanted && attached) {
 		::unlink(link.c_str()); // detaches
 	}
@@ -396,10 +391,19 @@ size_t NodeProgram::tidy(const NodeLock&)
 		::rmdir(kPinRoot);
 		return 0;
 	}
-	NodeProgram program(dir);
-	size_t freed = program.slots().free_stale();
-	program.update_exit_program();
-	program.unload_if_idle();
+	std::optional<NodeProgram> program;
+	try {
+		program = NodeProgram(dir);
+	} catch (const Error& e) {
+		// Pins removed by hand: nothing can record through them any more.
+		logging::warn(std::string(e.what()) + ": removing the incomplete pins");
+		remove_pins(dir);
+		::rmdir(kPinRoot);
+		return 0;
+	}
+	size_t freed = program->slots().free_stale();
+	program->update_exit_program();
+	program->unload_if_idle();
 	return freed;
 }
 

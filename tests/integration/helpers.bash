@@ -171,11 +171,19 @@ assert_lacks_syscall() {
 	! profile_names "$1" | grep -qx "$2" || { echo "$2 unexpectedly in $1.json" >&2; return 1; }
 }
 
-# Our BPF programs (by their names), the maps they use and the links that
-# attach them, and our pins, anywhere on the node: no other tool's objects.
+# The names of our BPF programs, as the build's skeleton lists them.
+our_program_names() {
+	grep -oP 'progs\[\d+\]\.name = "\K[^"]+' "${BUILD_DIR:?BUILD_DIR must name the build tree (ctest sets it)}/bpf/recorder.skel.h"
+}
+
+# Our BPF programs (by their names, which the kernel keeps to 15
+# characters), the maps they use and the links that attach them, and our
+# pins, anywhere on the node: no other tool's objects.
 our_bpf_objects() {
-	local progs prog_ids maps links pins
-	progs=$(bpftool -j prog show | jq -c '[.[] | select(.name | test("^on_(sys_enter|sys_exit|process_fork|process_exec|process_exit)$"))]')
+	local names progs prog_ids maps links pins
+	names=$(our_program_names | jq -Rnc '[inputs[:15]]')
+	[ "$(jq length <<<"$names")" -gt 0 ] || { echo "no program names in the skeleton" >&2; return 1; }
+	progs=$(bpftool -j prog show | jq -c --argjson names "$names" '[.[] | select(.name | IN($names[]))]')
 	prog_ids=$(jq -c 'map(.id)' <<<"$progs")
 	maps=$(bpftool -j map show | jq --argjson used "$(jq -c '[.[].map_ids // [] | .[]]' <<<"$progs")" \
 		'[.[] | select((.id | IN($used[])) or ((.name // "") | startswith("recorder.")))] | length')

@@ -146,6 +146,33 @@ time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --lo
 	assert_no_leftovers
 }
 
+@test "pins a crash left half-way through a load go with the next load; cleanup removes pins that lack a map" {
+	local root=/sys/fs/bpf/oci-seccomp-recorder id child
+	run_container -d --name first --annotation "$ANNOTATION=of:first.json" -- /bin/sleep 600
+	id=$(ls "$root")
+	[ -e "$root/$id/slots" ]
+	podman_ kill first
+	assert_no_leftovers
+
+	# A load killed half-way: its directory, and a map pinned in it.
+	mkdir -m 0700 "$root" "$root/${id}_partial"
+	bpftool map create "$root/${id}_partial/seen" type array key 4 value 4 entries 1 name seen
+	run -0 record next /bin/true
+	wait_for_profile next
+	assert_no_leftovers
+
+	# A map's pin removed by hand while a recording whose child is gone holds
+	# the slot: cleanup cannot open the maps, and removes what is left.
+	run_container -d --name second --annotation "$ANNOTATION=of:second.json" -- /bin/sleep 600
+	child=$(tracing_children)
+	kill -KILL "$child"
+	wait_until 5 test ! -e "/proc/$child"
+	rm "$root/$id/gated"
+	run -0 "$HOOK_BINARY" cleanup
+	podman_ kill second
+	assert_no_leftovers
+}
+
 @test "the tracing child holds the container's namespaces open, so their inodes cannot be reused meanwhile" {
 	run_container -d --name held --annotation "$ANNOTATION=of:held.json" -- /bin/sleep 600
 	local init child fds
