@@ -21,8 +21,9 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	# Every placeholder filled in, with something: CMake renders a name it
-	# does not know (a typo) as nothing.
-	/usr/bin/python3 - "$SOURCE_DIR/packaging/man/oci-seccomp-recorder.1" "$MAN" <<'PY'
+	# does not know (a typo) as nothing. (The page as CMake rendered it,
+	# before its synopsis is written in.)
+	/usr/bin/python3 - "$SOURCE_DIR/packaging/man/oci-seccomp-recorder.1" "$MAN.in" <<'PY'
 import re, sys
 source = open(sys.argv[1]).read().split("\n")
 rendered = open(sys.argv[2]).read().split("\n")
