@@ -123,6 +123,17 @@ struct {
 	__type(value, struct seen_bitmap);
 } killed SEC(".maps");
 
+/* Refusals under stacked filters (struct refusal_key): few, and only of
+ * workloads that install filters of their own. One that finds this full is
+ * counted in denied or killed instead, as the container's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, STACKED_REFUSALS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct refusal_key);
+	__type(value, struct refusal);
+} stacked SEC(".maps");
+
 /* The argument values of recordings that keep them (struct arg_key); the
  * value is unused. */
 struct {
@@ -351,6 +362,32 @@ static __always_inline void set_bit(void *map, __u32 slot_idx, __u32 abi, long n
 		__sync_fetch_and_or(&bits->words[word], mask);
 }
 
+/* Notes a refusal of (abi, nr) in `stacked` when the task has seccomp
+ * filters above the container's (more than its process had at the
+ * runtime's exec);
+ * false if it has none, or the map is full, for the caller to count it as
+ * the container's. Rare: a refusal, by a workload with its own filter. */
+static __always_inline bool note_stacked(struct task_struct *task, struct slot *slot, __u32 slot_idx, __u32 abi,
+					 long nr, __u64 errno_bit, bool killed)
+{
+	if (!slot->execed || (__u32)BPF_CORE_READ(task, seccomp.filter_count.counter) <= slot->filter_depth)
+		return false;
+	struct refusal_key key = {.slot = slot_idx, .generation = slot->generation, .abi = abi, .nr = (__u32)nr};
+	struct refusal none = {};
+	struct refusal *r = bpf_map_lookup_elem(&stacked, &key);
+	if (!r) {
+		bpf_map_update_elem(&stacked, &key, &none, BPF_NOEXIST); /* or another CPU did */
+		r = bpf_map_lookup_elem(&stacked, &key);
+		if (!r)
+			return false;
+	}
+	if (killed)
+		r->killed = 1;
+	else
+		__sync_fetch_and_or(&r->errnos, errno_bit);
+	return true;
+}
+
 /* Which syscall of enum arg_syscall (abi, nr) is, or ARG_SYSCALL_COUNT. */
 static __always_inline __u32 arg_syscall(__u32 abi, long nr)
 {
@@ -536,7 +573,11 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	__u32 abi = syscall_abi(task, false, &nr);
 	if (abi >= ABI_COUNT || nr < 0 || nr >= MAX_SYSCALL_NR)
 		return 0;
-	set_bit(&denied, slot_idx, abi, nr);
+	/* The errno the winning filter answered: of filters that answer alike,
+	 * the last installed wins, so a stacked filter's errno tells it. */
+	__u64 errno_bit = ret < 0 && ret > -63 ? 1ULL << -ret : 1ULL << 63;
+	if (!note_stacked(task, slot, slot_idx, abi, nr, errno_bit, false))
+		set_bit(&denied, slot_idx, abi, nr);
 	return 0;
 }
 
@@ -607,8 +648,12 @@ int BPF_PROG(on_process_exec)
 	__u32 slot_idx;
 	struct slot *slot = current_slot(bpf_get_current_task_btf(), false, &slot_idx);
 
-	if (slot && slot->started && !slot->execed)
+	if (slot && slot->started && !slot->execed) {
+		/* The runtime installed the container's filter before this exec:
+		 * any filter above this depth is the workload's own. */
+		slot->filter_depth = BPF_CORE_READ(bpf_get_current_task_btf(), seccomp.filter_count.counter);
 		slot->execed = 1;
+	}
 	return 0;
 }
 
@@ -635,7 +680,8 @@ int BPF_PROG(on_process_exit)
 		if (slot && slot->started && slot->watch_denied && regs) {
 			long nr = regs_syscall_nr(regs);
 			__u32 abi = syscall_abi(task, false, &nr);
-			if (abi < ABI_COUNT && nr >= 0 && nr < MAX_SYSCALL_NR)
+			if (abi < ABI_COUNT && nr >= 0 && nr < MAX_SYSCALL_NR &&
+			    !note_stacked(task, slot, slot_idx, abi, nr, 0, true))
 				set_bit(&killed, slot_idx, abi, nr);
 		}
 	}

@@ -128,6 +128,7 @@ struct slot {
 	__u32 generation; /* unique to this recording: members of earlier ones are not its */
 	__u32 members;   /* live processes tracked by descent (struct member), its init too */
 	__u32 watch_denied; /* the container runs under a seccomp filter: note what it refuses */
+	__u32 filter_depth; /* seccomp filters on the container's process at its exec: the runtime's is the top one */
 	__u32 gated;     /* members not recorded yet (entrants before their prctl) */
 	__u64 owner_start; /* its start time (clock ticks after boot) */
 	__u64 untracked; /* descendants past MAX_MEMBERS_PER_RECORDING */
@@ -155,6 +156,21 @@ struct member {
 struct watched_task {
 	__u32 slot;
 	__u32 entered;
+};
+
+/* A syscall refused while the task had seccomp filters of its own stacked
+ * on the container's (QEMU's -sandbox, a service's SystemCallFilter), kept
+ * apart: user space tells, from the errno, whose filter answered. */
+#define STACKED_REFUSALS (MAX_RECORDINGS * 16)
+struct refusal_key {
+	__u32 slot;
+	__u32 generation;
+	__u32 abi;
+	__u32 nr;
+};
+struct refusal {
+	__u64 errnos; /* bit e: answered -e (e < 63); bit 63: another answer */
+	__u64 killed; /* a filter killed the task at it */
 };
 
 /* One bit per (abi, nr): set the first time a syscall is seen. */

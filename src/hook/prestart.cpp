@@ -42,13 +42,23 @@ int prestart(const HookOptions& opts)
 	report.container_id = state.id;
 	report.container_name = container_name(state.annotations);
 	report.profile = output.display();
-	report.under_seccomp = has_seccomp_filter(state.bundle);
+	std::optional<nlohmann::json> seccomp = seccomp_config(state.bundle);
+	report.under_seccomp = seccomp ? std::optional(!seccomp->is_null()) : std::nullopt;
+	std::optional<ContainerFilter> filter;
+	if (seccomp && !seccomp->is_null()) {
+		try {
+			filter.emplace(*seccomp);
+		} catch (const std::exception& e) {
+			logging::warn(std::string(e.what()) + ": every refusal will count as the container's");
+		}
+	}
 	ReportOutput report_output{dir.output(beside(req.output, ".report.json")), std::move(report)};
 	Target target = resolve_target(state.pid);
 
 	std::string display = output.display();
 	start_recording_child(RecordingJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
-			      std::move(input), opts.btf_cache_dir, opts.allow_denied, req.arg_rules.value_or(opts.arg_rules)},
+			      std::move(input), std::move(filter), opts.btf_cache_dir, opts.allow_denied,
+			      req.arg_rules.value_or(opts.arg_rules)},
 		     opts.timeout);
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");
 	return 0;

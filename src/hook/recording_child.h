@@ -8,6 +8,7 @@
 #include <string>
 
 #include "node/target.h"
+#include "profile/container_filter.h"
 #include "profile/profile.h"
 #include "profile/profile_dir.h"
 #include "profile/report.h"
@@ -30,6 +31,7 @@ struct RecordingJob {
 	std::optional<ResourceOutput> resource;
 	ReportOutput report;
 	std::optional<InputProfile> input;   // the if: profile
+	std::optional<ContainerFilter> container_filter; // config.json's, if it has one
 	std::string btf_cache_dir;           // empty: no BTF cache (see BtfCache)
 	bool allow_denied = false;           // allow what the container's filter denied
 	bool arg_rules = false;              // allow syscalls only with the argument values seen

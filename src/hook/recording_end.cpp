@@ -53,18 +53,44 @@ std::pair<std::string, RuleSet> with_overlapping(const RecordingJob& job, const 
 	return {render_ruleset(both), both};
 }
 
+// What seccomp filters refused, by whose filter: the container's (denied,
+// killed), or one the workload stacked on it. A refusal under stacked
+// filters is the container's unless its filter is known not to have made it.
+struct Refusals {
+	ResolvedNames denied, killed, workload;
+};
+
+Refusals sort_refusals(const RecordingJob& job, const Recorded& rec)
+{
+	std::set<SyscallId> denied = rec.denied, killed = rec.killed, workload;
+	for (const auto& [id, refusal] : rec.stacked) {
+		std::set<std::string> name = resolve_names({id}).names;
+		if (job.container_filter && name.size() == 1 &&
+		    job.container_filter->refused_by_workload(*name.begin(), refusal.errnos, refusal.killed)) {
+			workload.insert(id);
+			continue;
+		}
+		if (refusal.errnos != 0)
+			denied.insert(id);
+		if (refusal.killed)
+			killed.insert(id);
+	}
+	return {resolve_names(denied), resolve_names(killed), resolve_names(workload)};
+}
+
 // The report of this recording so far, beside the profile. A failure is
 // logged: the profile matters more.
-void write_report(const RecordingJob& job, const Recorded& rec, const ResolvedNames& resolved, const ResolvedNames& denied,
-		  const ResolvedNames& killed, const Writes& writes, const std::string& ended_by)
+void write_report(const RecordingJob& job, const Recorded& rec, const ResolvedNames& resolved, const Refusals& refusals,
+		  const Writes& writes, const std::string& ended_by)
 {
 	Report report = job.report.base;
 	report.started = writes.started;
 	::clock_gettime(CLOCK_REALTIME, &report.ended);
 	report.ended_by = ended_by;
 	report.recorded = resolved.by_arch;
-	report.denied = denied.by_arch;
-	report.killed = killed.by_arch;
+	report.denied = refusals.denied.by_arch;
+	report.killed = refusals.killed.by_arch;
+	report.workload_denied = refusals.workload.by_arch;
 	report.untracked = rec.untracked;
 	try {
 		job.report.file.write_atomically(render_report(report));
@@ -100,7 +126,8 @@ bool write_profile(const RecordingJob& job, const Recorded& rec, Writes& writes,
 	for (const SyscallId& id : resolved.unnamed)
 		logging::warn("syscall " + std::to_string(id.nr) + " of ABI " + std::to_string(id.abi) +
 			      " has no name in this libseccomp: it cannot be allowed by name");
-	ResolvedNames denied = resolve_names(rec.denied);
+	Refusals refusals = sort_refusals(job, rec);
+	const ResolvedNames& denied = refusals.denied;
 	std::set<std::string> allowed = resolved.names;
 	if (!denied.names.empty()) {
 		logging::warn(job.output.display() + ": the container's seccomp filter denied " +
@@ -110,10 +137,12 @@ bool write_profile(const RecordingJob& job, const Recorded& rec, Writes& writes,
 		if (job.allow_denied)
 			allowed.insert(denied.names.begin(), denied.names.end());
 	}
-	ResolvedNames killed = resolve_names(rec.killed);
-	if (!killed.names.empty())
+	if (!refusals.killed.names.empty())
 		logging::warn(job.output.display() + ": the container's seccomp filter killed processes (SIGSYS) at: " +
-			      join(killed.names, " ") + "; not in the profile");
+			      join(refusals.killed.names, " ") + "; not in the profile");
+	if (!refusals.workload.names.empty())
+		logging::info(job.output.display() + ": a seccomp filter the workload installed itself refused: " +
+			      join(refusals.workload.names, " ") + " (its own policy: no profile could allow them)");
 	std::optional<ArgRules> args;
 	if (job.arg_rules) {
 		args = make_arg_rules(rec.arguments, allowed);
@@ -125,7 +154,7 @@ bool write_profile(const RecordingJob& job, const Recorded& rec, Writes& writes,
 	RecordedProfile profile = build_profile(job.input ? &*job.input : nullptr, allowed, host_arch_names(),
 						args ? &*args : nullptr);
 	// Before the profile: whoever waits for the profile finds the report too.
-	write_report(job, rec, resolved, denied, killed, writes, ended_by);
+	write_report(job, rec, resolved, refusals, writes, ended_by);
 	RuleSet written;
 	std::string text = profile.text;
 	try {

@@ -73,6 +73,7 @@ BpfSlotMaps::BpfSlotMaps(const std::string& dir)
 	slots_ = map(SKELETON_MAP(slots));
 	args_ = map(SKELETON_MAP(arg_values));
 	settings_ = map(SKELETON_MAP(settings));
+	stacked_ = map(SKELETON_MAP(stacked));
 	for (size_t i = 0; i < bitmaps_.size(); ++i)
 		bitmaps_[i] = map(kBitmapNames[i]);
 }
@@ -171,6 +172,8 @@ void BpfSlotMaps::forget_entries(uint32_t index, uint32_t generation)
 				bpf_map_delete_elem(map->get(), &task);
 	for (const struct arg_key& key : arg_keys(index, generation))
 		bpf_map_delete_elem(args_.get(), &key);
+	for (const auto& [key, unused] : stacked_refusals(index, generation))
+		bpf_map_delete_elem(stacked_.get(), &key);
 }
 
 void BpfSlotMaps::forget_status(uint32_t index)
@@ -193,4 +196,14 @@ std::vector<struct arg_key> BpfSlotMaps::arg_keys(uint32_t index, uint32_t gener
 		if (key.slot == index && key.generation == generation)
 			keys.push_back(key);
 	return keys;
+}
+
+std::vector<std::pair<struct refusal_key, struct refusal>> BpfSlotMaps::stacked_refusals(uint32_t index,
+											uint32_t generation) const
+{
+	std::vector<std::pair<struct refusal_key, struct refusal>> mine;
+	for (const auto& entry : map_entries<struct refusal_key, struct refusal>(stacked_.get(), "read stacked refusals"))
+		if (entry.first.slot == index && entry.first.generation == generation)
+			mine.push_back(entry);
+	return mine;
 }

@@ -45,8 +45,12 @@ public:
 	struct seen_bitmap read_bitmap(Bitmap which, uint32_t index) const;
 	// A recording's kept argument values.
 	std::vector<struct arg_key> arg_keys(uint32_t index, uint32_t generation) const;
+	// A recording's refusals under filters the workload stacked on the
+	// container's (struct refusal_key).
+	std::vector<std::pair<struct refusal_key, struct refusal>> stacked_refusals(uint32_t index,
+										  uint32_t generation) const;
 
 private:
-	UniqueFd pidns_, targets_, membership_, newborn_, gated_, slots_, args_, settings_;
+	UniqueFd pidns_, targets_, membership_, newborn_, gated_, slots_, args_, settings_, stacked_;
 	std::array<UniqueFd, 3> bitmaps_; // by Bitmap
 };

@@ -353,6 +353,11 @@ std::vector<std::pair<uint32_t, uint64_t>> NodeProgram::read_arg_values(uint32_t
 	return values;
 }
 
+std::vector<std::pair<struct refusal_key, struct refusal>> NodeProgram::read_stacked_refusals(uint32_t slot) const
+{
+	return maps_->stacked_refusals(slot, maps_->read_slot(slot).generation);
+}
+
 std::vector<SlotTable::InUse> NodeProgram::slots_in_use()
 {
 	return slots().in_use();

@@ -49,6 +49,9 @@ public:
 	struct seen_bitmap read_bitmap(Bitmap which, uint32_t slot) const;
 	// A recording's kept argument values: (rule, value) pairs.
 	std::vector<std::pair<uint32_t, uint64_t>> read_arg_values(uint32_t slot) const;
+	// A recording's refusals under filters its workload stacked (see
+	// struct refusal).
+	std::vector<std::pair<struct refusal_key, struct refusal>> read_stacked_refusals(uint32_t slot) const;
 
 	// After a tracing child died without cleaning up (killed, say, half-way
 	// through loading): frees the slots of children that are gone, and

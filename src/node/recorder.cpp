@@ -46,6 +46,8 @@ Recorded Recorder::read() const
 	r.syscalls = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kSeen, slot_));
 	r.denied = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kDenied, slot_));
 	r.killed = syscalls_in(program_->read_bitmap(NodeProgram::Bitmap::kKilled, slot_));
+	for (const auto& [key, refusal] : program_->read_stacked_refusals(slot_))
+		r.stacked[{key.abi, key.nr}] = {refusal.errnos, refusal.killed != 0};
 	for (const auto& [rule, value] : program_->read_arg_values(slot_))
 		r.arguments.values[rule].insert(value);
 	// After the values: a rule that overflows meanwhile is then allowed

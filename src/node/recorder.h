@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -21,6 +22,14 @@ struct Recorded {
 	std::set<SyscallId> denied;
 	// Syscalls at which the filter killed a task (SIGSYS).
 	std::set<SyscallId> killed;
+	// Refusals while the task had seccomp filters of its own on top of the
+	// container's, apart from denied and killed: whose filter refused is
+	// told from how (ContainerFilter::refused_by_workload).
+	struct Stacked {
+		uint64_t errnos = 0; // bit e: answered -e (e < 63); bit 63: another answer
+		bool killed = false;
+	};
+	std::map<SyscallId, Stacked> stacked;
 	// The argument values kept.
 	RecordedArgs arguments;
 	// Descendants of the init that the members map had no room for.

@@ -102,7 +102,7 @@ BundleEdit add_recording_hook(const std::string& bundle, const std::vector<std::
 	return BundleEdit::kAdded;
 }
 
-std::optional<bool> has_seccomp_filter(const std::string& bundle)
+std::optional<nlohmann::json> seccomp_config(const std::string& bundle)
 {
 	std::optional<ConfigFile> file = read_config(bundle + "/config.json");
 	if (!file)
@@ -111,5 +111,8 @@ std::optional<bool> has_seccomp_filter(const std::string& bundle)
 	if (!config.is_object())
 		return std::nullopt;
 	auto linux = config.find("linux");
-	return linux != config.end() && linux->is_object() && linux->contains("seccomp") && !(*linux)["seccomp"].is_null();
+	if (linux == config.end() || !linux->is_object())
+		return nullptr;
+	auto seccomp = linux->find("seccomp");
+	return seccomp == linux->end() ? nullptr : *seccomp;
 }

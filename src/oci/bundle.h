@@ -3,6 +3,7 @@
 // the container asks to be recorded, and leaves every other bundle alone.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,6 @@ enum class BundleEdit {
 // annotation): any other container is never held up by the wrapper.
 BundleEdit add_recording_hook(const std::string& bundle, const std::vector<std::string>& hooks_dirs);
 
-// Whether BUNDLE/config.json gives the container a seccomp filter
-// (linux.seccomp); none if it cannot be read.
-std::optional<bool> has_seccomp_filter(const std::string& bundle);
+// BUNDLE/config.json's linux.seccomp: the container's seccomp filter, null
+// if it has none; none if config.json cannot be read.
+std::optional<nlohmann::json> seccomp_config(const std::string& bundle);

@@ -32,6 +32,7 @@ std::string render_report(const Report& r)
 	j["recorded"] = r.recorded;
 	j["denied"] = r.denied;
 	j["killed"] = r.killed;
+	j["workloadDenied"] = r.workload_denied;
 	j["untrackedProcesses"] = r.untracked;
 	return j.dump(2) + "\n";
 }

@@ -21,7 +21,10 @@ struct Report {
 	// SCMP_ARCH_* -> names; denied: seen only on leaving the kernel (a seccomp
 	// filter refused them).
 	// killed: the syscalls at which the filter killed a task (SIGSYS).
-	std::map<std::string, std::set<std::string>> recorded, denied, killed;
+	// workload_denied: refused (or killed at) by a seccomp filter the
+	// workload installed itself on top of the container's: its own policy,
+	// nothing a profile could allow.
+	std::map<std::string, std::set<std::string>> recorded, denied, killed, workload_denied;
 	uint64_t untracked = 0; // processes past the tracking limit
 };
 

@@ -10,6 +10,10 @@
  *   probe sibling NAME   a second thread waits in pause while the main
  *                  thread makes call NAME (a sibling of a thread a filter
  *                  kills)
+ *   probe ownfilter   installs a seccomp filter of its own on top of the
+ *                  container's, as QEMU's -sandbox does: sysinfo and
+ *                  syslog answered ENOSYS, kcmp killing the process; then
+ *                  sysinfo, acct and syslog, and kcmp in a forked child
  *   probe swarm    200 threads (sched_getscheduler; the last one times)
  *                  and 1000 forked children (getsid; the last one alarm)
  *   probe hold N FILE   N children that wait, alive at once; once FILE
@@ -44,6 +48,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/personality.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -316,6 +324,46 @@ static int argcall(const char *name)
 	return 2;
 }
 
+#if defined(__x86_64__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define PROBE_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+static int own_filter(void)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROBE_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), /* other ABIs: not this probe's */
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_sysinfo, 3, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_syslog, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kcmp, 2, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+	struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
+		perror("probe: install a seccomp filter");
+		return 1;
+	}
+	report("main", "sysinfo", syscall(SYS_sysinfo, NULL));
+	report("main", "acct", syscall(SYS_acct, 0));
+	report("main", "syslog", syscall(SYS_syslog, 10, 0, 0)); /* SYSLOG_ACTION_SIZE_BUFFER */
+	pid_t child = fork();
+	if (child == 0) {
+		syscall(SYS_kcmp, getpid(), getpid(), 0, 0, 0);
+		_exit(0);
+	}
+	int status;
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		return 1;
+	printf("child: kcmp %s\n", WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS ? "killed by SIGSYS" : "not killed");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "args"))
@@ -328,6 +376,8 @@ int main(int argc, char **argv)
 		return sibling(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "swarm"))
 		return swarm();
+	if (argc == 2 && !strcmp(argv[1], "ownfilter"))
+		return own_filter();
 	if (argc == 2 && !strcmp(argv[1], "x32"))
 		return x32();
 	if (argc == 4 && !strcmp(argv[1], "hold"))
@@ -335,7 +385,7 @@ int main(int argc, char **argv)
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "int80"))
 		return int80(argc == 3 ? argv[2] : "sgetmask");
 	if (argc != 2 || (strcmp(argv[1], "record") && strcmp(argv[1], "extra"))) {
-		fprintf(stderr, "usage: probe record|extra|swarm|hold N FILE|int80 [NAME]|x32|call NAME|sibling NAME|args|argcall NAME\n");
+		fprintf(stderr, "usage: probe record|extra|swarm|ownfilter|hold N FILE|int80 [NAME]|x32|call NAME|sibling NAME|args|argcall NAME\n");
 		return 2;
 	}
 	struct itimerval it;

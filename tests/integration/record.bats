@@ -218,6 +218,34 @@ print("\n".join(d["spec"]["syscalls"][0]["names"]))' "$PROFILES/My_App.seccomppr
 	assert_no_leftovers
 }
 
+@test "what a filter the workload stacks on the container's refuses is its own, apart from denied" {
+	# The container's filter refuses acct and syslog (EPERM); the probe's
+	# own answers sysinfo and syslog with ENOSYS and kills at kcmp.
+	[ -d "$PROFILES" ] || mkdir -m 0700 "$PROFILES"
+	echo '{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["acct","syslog"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}' \
+		>"$WORK/refuse.json"
+	run -0 run_container --rm --security-opt "seccomp=$WORK/refuse.json" --annotation "$ANNOTATION=of:stacked.json" -- \
+		/bin/probe ownfilter
+	[ "$output" = "main: sysinfo Function not implemented
+main: acct Operation not permitted
+main: syslog Function not implemented
+child: kcmp killed by SIGSYS" ]
+	wait_for_profile stacked
+	jq -e '.denied == {"SCMP_ARCH_X86_64": ["acct"]}' "$PROFILES/stacked.report.json"
+	jq -e '.workloadDenied.SCMP_ARCH_X86_64 == ["kcmp", "sysinfo", "syslog"]' "$PROFILES/stacked.report.json"
+	jq -e '.killed == {}' "$PROFILES/stacked.report.json"
+	grep -q "stacked.json: a seccomp filter the workload installed itself refused: kcmp sysinfo syslog (its own policy" "$HOOK_LOG"
+	# --allow-denied adds the container's refusals, never the workload's.
+	install_hook '["--allow-denied"]'
+	run -0 run_container --rm --security-opt "seccomp=$WORK/refuse.json" --annotation "$ANNOTATION=of:allowed.json" -- \
+		/bin/probe ownfilter
+	wait_for_profile allowed
+	assert_has_syscall allowed acct
+	for name in sysinfo syslog kcmp; do
+		assert_lacks_syscall allowed "$name"
+	done
+}
+
 # under_kill_getpgid NAME COMMAND...: records NAME.json of a container under
 # a filter that kills a process at getpgid.
 under_kill_getpgid() {

@@ -61,7 +61,7 @@ struct Scratch {
 	~Scratch() { fs::remove_all(root); }
 	fs::path profiles() const { return root / "profiles"; }
 
-	RecordingJob job(bool allow_denied = false) const
+	RecordingJob job(bool allow_denied = false, std::optional<ContainerFilter> filter = std::nullopt) const
 	{
 		ProfileDir dir(profiles().string());
 		Report report;
@@ -71,6 +71,7 @@ struct Scratch {
 				    std::nullopt,
 				    ReportOutput{dir.output("app.report.json"), report},
 				    std::nullopt,
+				    std::move(filter),
 				    "",
 				    allow_denied,
 				    false};
@@ -198,6 +199,62 @@ TEST_CASE("what the container's filter denied is reported, and allowed only with
 		std::ifstream report(s.profiles() / "app.report.json");
 		CHECK(nlohmann::json::parse(report).dump().find("acct") != std::string::npos);
 	}
+}
+
+TEST_CASE("refusals under filters the workload stacked: the container's stay denied, the workload's go apart",
+	  "[recording_end]")
+{
+	Scratch s;
+	// The container's filter: EPERM by default, ENOSYS for clone3 by a rule,
+	// personality by its argument.
+	ContainerFilter filter(nlohmann::json::parse(R"({"defaultAction": "SCMP_ACT_ERRNO",
+		"syscalls": [{"names": ["getpid", "getppid", "acct"], "action": "SCMP_ACT_ALLOW"},
+			     {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38},
+			     {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+			      "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]}]})"));
+	auto bit = [](int e) { return uint64_t{1} << e; };
+	for (bool allow : {false, true}) {
+		RecordingJob job = s.job(allow, filter);
+		Recorded rec = ran({native(SYS_getpid)});
+		rec.stacked = {
+			{native(SYS_getppid), {bit(ENOSYS), false}},    // allowed by the container's: the workload's
+			{native(SYS_acct), {0, true}},                  // allowed by the container's, killed: the workload's
+			{native(SYS_clone3), {bit(EPERM), false}},      // the container's answers ENOSYS: the workload's
+			{native(SYS_sethostname), {bit(EPERM), false}}, // the container's default answer: its
+			{native(SYS_personality), {bit(EACCES), false}}, // depends on arguments: the container's
+			{native(SYS_setns), {0, true}},                 // the container's does not kill: the workload's
+		};
+		Writes writes{};
+		writes.at_start = job.output.version();
+		FakeSource source(rec, s.profiles() / "app.json");
+		CHECK(end_recording(job, source, writes, "init exit", s.files) == 0);
+		std::ifstream in(s.profiles() / "app.report.json");
+		nlohmann::json report = nlohmann::json::parse(in);
+		CHECK(report["workloadDenied"]["SCMP_ARCH_X86_64"] ==
+		      nlohmann::json::parse(R"(["acct", "clone3", "getppid", "setns"])"));
+		CHECK(report["denied"]["SCMP_ARCH_X86_64"] == nlohmann::json::parse(R"(["personality", "sethostname"])"));
+		CHECK(report["killed"].empty());
+		std::set<std::string> allowed = allowed_names(s.profiles() / "app.json");
+		CHECK(allowed.count("sethostname") == (allow ? 1 : 0));
+		CHECK(allowed.count("getppid") == 0); // --allow-denied adds the container's refusals only
+		CHECK(allowed.count("clone3") == 0);
+	}
+}
+
+TEST_CASE("without the container's filter known, every refusal is the container's", "[recording_end]")
+{
+	Scratch s;
+	RecordingJob job = s.job();
+	Recorded rec = ran({native(SYS_getpid)});
+	rec.stacked = {{native(SYS_getppid), {uint64_t{1} << ENOSYS, false}}, {native(SYS_acct), {0, true}}};
+	Writes writes{};
+	FakeSource source(rec, s.profiles() / "app.json");
+	CHECK(end_recording(job, source, writes, "init exit", s.files) == 0);
+	std::ifstream in(s.profiles() / "app.report.json");
+	nlohmann::json report = nlohmann::json::parse(in);
+	CHECK(report["denied"]["SCMP_ARCH_X86_64"] == nlohmann::json::parse(R"(["getppid"])"));
+	CHECK(report["killed"]["SCMP_ARCH_X86_64"] == nlohmann::json::parse(R"(["acct"])"));
+	CHECK(report["workloadDenied"].empty());
 }
 
 TEST_CASE("a profile its file does not take is saved where the log says", "[recording_end]")
