@@ -291,3 +291,24 @@ restore_package() {
 		dpkg -r "$PKG" >/dev/null
 	fi
 }
+
+# debian_rootfs DIR PACKAGES [SETUP]: a Debian 12 rootfs at DIR with PACKAGES
+# (comma-separated), built by mmdebstrap once per build dir, then SETUP run
+# in it (chroot, sh -c). One build at a time; a half-built tree (no DIR.done)
+# is built again.
+debian_rootfs() {
+	local dir=$1 packages=$2 setup=${3:-} lock sources
+	exec {lock}>"$dir.lock"
+	flock "$lock"
+	if [ ! -e "$dir.done" ]; then
+		command -v mmdebstrap >/dev/null || { echo "mmdebstrap is not installed (Quick start installs it)" >&2; return 1; }
+		for sources in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
+			[ -s "$sources" ] && break
+		done
+		rm -rf "$dir"
+		mmdebstrap --quiet --variant=apt --include="$packages" bookworm "$dir" "$sources" </dev/null >&2
+		[ -z "$setup" ] || chroot "$dir" sh -ec "$setup" >&2
+		touch "$dir.done"
+	fi
+	exec {lock}>&-
+}

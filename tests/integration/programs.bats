@@ -13,20 +13,7 @@ setup_file() {
 	probe_runtime
 	[ -z "$CANNOT_RUN" ] || return 0
 	export DEBIAN_ROOTFS=$BUILD_DIR/debian-rootfs
-	# One build at a time; a half-built tree (no marker) is built again.
-	exec {lock}>"$BUILD_DIR/debian-rootfs.lock"
-	flock "$lock"
-	if [ ! -e "$DEBIAN_ROOTFS.done" ]; then
-		command -v mmdebstrap >/dev/null || { echo "mmdebstrap is not installed (Quick start installs it)" >&2; return 1; }
-		local sources
-		for sources in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list; do
-			[ -s "$sources" ] && break
-		done
-		rm -rf "$DEBIAN_ROOTFS"
-		mmdebstrap --quiet --variant=apt --include=python3,nginx-light bookworm "$DEBIAN_ROOTFS" "$sources" </dev/null >&2
-		touch "$DEBIAN_ROOTFS.done"
-	fi
-	flock -u "$lock"
+	debian_rootfs "$DEBIAN_ROOTFS" python3,nginx-light
 }
 setup() { setup_recorder; }
 teardown() { teardown_recorder; }
