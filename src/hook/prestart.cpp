@@ -57,7 +57,7 @@ int prestart(const HookOptions& opts)
 
 	std::string display = output.display();
 	start_recording_child(RecordingJob{std::move(target), std::move(output), std::move(resource), std::move(report_output),
-			      std::move(input), std::move(filter), opts.btf_cache_dir, opts.allow_denied,
+			      std::move(input), std::move(filter), opts.btf_cache_dir, req.allow_denied.value_or(opts.allow_denied),
 			      req.arg_rules.value_or(opts.arg_rules)},
 		     opts.timeout);
 	logging::info("container " + state.id + ": recording into " + display + " (" + annotation->key + ")");

@@ -56,8 +56,14 @@ Request parse_annotation(std::string_view value)
 			if (path != "on" && path != "off")
 				throw Error(prefix + "args: takes on or off, not '" + path + "'");
 			req.arg_rules = path == "on";
+		} else if (key == "denied") {
+			if (req.allow_denied)
+				throw Error(prefix + "denied: given more than once");
+			if (path != "allow" && path != "list")
+				throw Error(prefix + "denied: takes allow or list, not '" + path + "'");
+			req.allow_denied = path == "allow";
 		} else {
-			throw Error(prefix + "unknown key '" + std::string(key) + "' (expected of:, if: or args:)");
+			throw Error(prefix + "unknown key '" + std::string(key) + "' (expected of:, if:, args: or denied:)");
 		}
 		if (end == std::string_view::npos)
 			break;

@@ -2,7 +2,9 @@
 // The io.containers.trace-syscall annotation, in the form oci-seccomp-bpf-hook
 // reads: "of:OUTPUT" and optionally "if:INPUT", separated by ';'; ours also
 // takes "args:on" or "args:off" (argument rules for this recording, whatever
-// --arg-rules says).
+// --arg-rules says), and "denied:allow" or "denied:list" (whether what the
+// container's filter denied goes into this profile, whatever --allow-denied
+// says: the step that grows a profile by what a run under it was denied).
 #pragma once
 
 #include <map>
@@ -16,6 +18,7 @@ struct Request {
 	std::string output;               // of: the profile to write
 	std::optional<std::string> input; // if: a profile whose allowed syscalls are merged in
 	std::optional<bool> arg_rules;    // args: on or off
+	std::optional<bool> allow_denied; // denied: allow or list
 };
 
 Request parse_annotation(std::string_view value);

@@ -29,14 +29,32 @@ teardown() { teardown_recorder; }
 # off, with `-sandbox SANDBOX` (libvirt's default set unless given; "" for
 # none).
 LIBVIRT_SANDBOX=on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny
+QEMU=(qemu-system-x86_64 -machine q35,accel=tcg -m 256 -nographic -no-reboot -nodefaults -serial stdio
+	-kernel /guest/vmlinuz -initrd /guest/initrd.gz -append "console=ttyS0 quiet panic=-1")
+in_qemu_rootfs() {
+	podman_ run --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--read-only "$@"
+}
 qemu_vm() {
 	local sandbox=$1
 	shift
-	podman_ run --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		--read-only "$@" --rootfs "$QEMU_ROOTFS" \
-		qemu-system-x86_64 -machine q35,accel=tcg -m 256 -nographic -no-reboot -nodefaults -serial stdio \
-		-kernel /guest/vmlinuz -initrd /guest/initrd.gz -append "console=ttyS0 quiet panic=-1" \
-		${sandbox:+-sandbox "$sandbox"}
+	in_qemu_rootfs "$@" --rootfs "$QEMU_ROOTFS" "${QEMU[@]}" ${sandbox:+-sandbox "$sandbox"}
+}
+
+# wrapped_vm DELAY [podman run options...]: QEMU started by a dash script
+# that sleeps DELAY seconds, then waits for it, as a launcher script does: a
+# timing-dependent path. dash's wait suspends (rt_sigsuspend) only if QEMU
+# still runs; with DELAY 4 it has exited by then.
+wrapped_vm() {
+	local delay=$1
+	shift
+	in_qemu_rootfs -e DELAY="$delay" "$@" --rootfs "$QEMU_ROOTFS" /bin/sh -c \
+		'"$@" & sleep "$DELAY"; wait $!; echo "qemu: exit $?"' sh "${QEMU[@]}" -sandbox "$LIBVIRT_SANDBOX"
+}
+
+# A new report NAME.report.json: the one a run just ended writes.
+wait_for_new_report() {
+	wait_until 10 test -f "$PROFILES/$1.report.json" || { echo "no report $1 after 10 s" >&2; return 1; }
 }
 
 @test "what QEMU's own -sandbox refuses is the report's workloadDenied, not denied" {
@@ -65,5 +83,45 @@ qemu_vm() {
 	wait_for_profile replay
 	jq -e '.workloadDenied.SCMP_ARCH_X86_64 | index("clone3")' "$PROFILES/replay.report.json"
 	jq -e '.denied.SCMP_ARCH_X86_64 // [] | index("clone3") | not' "$PROFILES/replay.report.json"
+	assert_no_leftovers
+}
+
+@test "the verify loop: runs under the profile with denied:allow grow it by what a timing-dependent path needs, until none is denied" {
+	# Recorded once on the path where QEMU has exited before the wrapper waits.
+	run -0 wrapped_vm 4 --rm --annotation "$ANNOTATION=of:vm.json"
+	[[ "$output" == *"qemu: exit 0"* ]]
+	wait_for_profile vm
+	assert_lacks_syscall vm rt_sigsuspend
+
+	# Under that profile the other path fails: the wrapper's wait is denied
+	# its rt_sigsuspend (dash then spins: --timeout ends it). Each run under
+	# the profile, with denied:allow, adds what it was denied.
+	local round denied
+	for round in 1 2 3 4; do
+		rm -f "$PROFILES/vm.report.json"
+		run wrapped_vm 0 --rm --timeout 20 --security-opt "seccomp=$PROFILES/vm.json" \
+			--annotation "$ANNOTATION=if:vm.json;of:vm.json;denied:allow"
+		wait_for_new_report vm
+		denied=$(jq -c '.denied.SCMP_ARCH_X86_64 // []' "$PROFILES/vm.report.json")
+		echo "round $round: exit $status, denied $denied"
+		[ "$round" != 1 ] || [[ "$denied" == *'"rt_sigsuspend"'* ]]
+		[ "$denied" != "[]" ] || break
+	done
+	[ "$denied" = "[]" ]
+	[ "$round" -le 3 ]
+	assert_has_syscall vm rt_sigsuspend
+	jq -e '.workloadDenied.SCMP_ARCH_X86_64 | index("clone3")' "$PROFILES/vm.report.json"
+
+	# Then both paths, five times in a row, boot and power off under it, and
+	# nothing is denied.
+	for round in 1 2 3 4 5; do
+		run -0 wrapped_vm $((round % 2 * 4)) --rm --timeout 60 --security-opt "seccomp=$PROFILES/vm.json" \
+			--annotation "$ANNOTATION=of:check.json;denied:list"
+		[[ "$output" == *"guest: up"* ]]
+		[[ "$output" == *"qemu: exit 0"* ]]
+		wait_for_profile check
+		jq -e '.denied == {}' "$PROFILES/check.report.json"
+		rm "$PROFILES/check.json" "$PROFILES/check.report.json"
+	done
 	assert_no_leftovers
 }

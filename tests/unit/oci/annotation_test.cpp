@@ -131,5 +131,16 @@ TEST_CASE("annotation args: turns argument rules on or off for one container", "
 	CHECK(parse_annotation("args: off ; of:a.json").arg_rules == false);
 	CHECK_THROWS_WITH(parse_annotation("of:a.json;args:yes"), Contains("args: takes on or off, not 'yes'"));
 	CHECK_THROWS_WITH(parse_annotation("of:a.json;args:on;args:off"), Contains("args: given more than once"));
-	CHECK_THROWS_WITH(parse_annotation("of:a.json;x:y"), Contains("expected of:, if: or args:"));
+	CHECK_THROWS_WITH(parse_annotation("of:a.json;x:y"), Contains("expected of:, if:, args: or denied:"));
+}
+
+TEST_CASE("annotation denied: allows what the container's filter denied, or lists it, for one container",
+	  "[annotation]")
+{
+	using Catch::Matchers::Contains;
+	CHECK_FALSE(parse_annotation("of:a.json").allow_denied);
+	CHECK(parse_annotation("if:a.json;of:a.json;denied:allow").allow_denied == true);
+	CHECK(parse_annotation("denied: list ; of:a.json").allow_denied == false);
+	CHECK_THROWS_WITH(parse_annotation("of:a.json;denied:yes"), Contains("denied: takes allow or list, not 'yes'"));
+	CHECK_THROWS_WITH(parse_annotation("of:a.json;denied:allow;denied:list"), Contains("denied: given more than once"));
 }
