@@ -20,6 +20,7 @@
 #include "profile/profile_dir.h"
 #include "profile/ruleset.h"
 #include "profile/seccompprofile.h"
+#include "profile/stability.h"
 
 namespace {
 
@@ -28,12 +29,20 @@ constexpr size_t kMaxProfileBytes = 64 << 20;
 // How long `stop` waits for the recordings it ended to write their profiles.
 constexpr std::chrono::seconds kStopWait{60};
 
-RuleSet read_ruleset(const std::string& path)
+// A profile's or report's text; none if `missing_ok` and there is no file.
+std::optional<std::string> read_text(const std::string& path, bool missing_ok = false)
 {
 	UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+	if (!fd && missing_ok && errno == ENOENT)
+		return std::nullopt;
 	if (!fd)
 		throw_errno("open " + path);
-	return parse_ruleset(read_capped(fd.get(), kMaxProfileBytes, path), path);
+	return read_capped(fd.get(), kMaxProfileBytes, path);
+}
+
+RuleSet read_ruleset(const std::string& path)
+{
+	return parse_ruleset(*read_text(path), path);
 }
 
 void write_output(const std::string& path, const std::string& data)
@@ -79,6 +88,25 @@ int merge_command(const MergeArgs& args)
 		}
 		write_output(args.output, resource ? render_seccompprofile(all, *resource) : render_ruleset(all));
 		return 0;
+	});
+}
+
+int stability_command(const StabilityArgs& args)
+{
+	return run_command("stability", kDiffTrouble, [&] {
+		constexpr std::string_view kReport = ".report.json";
+		std::vector<Run> runs;
+		for (const std::string& path : args.reports) {
+			std::string report = *read_text(path);
+			// Its profile, where the hook wrote it: OUT.json beside OUT.report.json.
+			std::optional<std::string> profile;
+			if (path.ends_with(kReport))
+				profile = read_text(path.substr(0, path.size() - kReport.size()) + ".json", true);
+			runs.push_back(read_run(report, profile, path));
+		}
+		Stability s = measure_stability(std::move(runs));
+		write_output("", args.json ? stability_json(s, args.settle).dump(2) + "\n" : render_stability(s, args.settle));
+		return s.stable(args.settle) ? 0 : 1;
 	});
 }
 

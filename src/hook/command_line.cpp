@@ -162,6 +162,18 @@ CommandLine::CommandLine()
 	diff_cmd->add_option("OLD", diff_before, "profile before")->type_name("")->required();
 	diff_cmd->add_option("NEW", diff_after, "profile after")->type_name("")->required();
 
+	stability_cmd = app.add_subcommand(
+		"stability", "say in how many runs each syscall and argument value was seen, and whether the last --settle "
+			     "runs added nothing; exit status 0 if so, 1 if not yet, 2 on error");
+	stability_cmd->add_option("--settle", stability.settle, "runs in a row that must add nothing")
+		->type_name("N")
+		->check(CLI::Range(1, 100))
+		->capture_default_str();
+	stability_cmd->add_flag("--json", stability.json, "as JSON, for scripts");
+	stability_cmd->add_option("REPORT", stability.reports, "OUT.report.json of each run (its OUT.json beside it)")
+		->type_name("")
+		->required();
+
 	status_cmd = app.add_subcommand("status", "list the recordings on this node");
 	status_cmd->add_flag("--json", status_json, "as JSON, for scripts");
 
@@ -195,7 +207,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv)
 			return 1;
 		}
 		std::fprintf(stderr, "oci-seccomp-recorder%s: %s\n", command.c_str(), e.what());
-		return diff_cmd->parsed() ? kDiffTrouble : 1;
+		return diff_cmd->parsed() || stability_cmd->parsed() ? kDiffTrouble : 1;
 	}
 
 	hook.timeout = *parse_timeout(timeout_);

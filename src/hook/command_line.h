@@ -31,11 +31,13 @@ public:
 	HookOptions hook;
 	MergeArgs merge;
 	std::string diff_before, diff_after;
+	StabilityArgs stability;
 	bool status_json = false;
 	std::vector<std::string> stop_ids;
 	bool stop_all = false;
 	CLI::App* merge_cmd;
 	CLI::App* diff_cmd;
+	CLI::App* stability_cmd;
 	CLI::App* status_cmd;
 	CLI::App* stop_cmd;
 	CLI::App* cleanup_cmd;

@@ -18,6 +18,8 @@ int main(int argc, char** argv)
 		return merge_command(cli.merge);
 	if (cli.diff_cmd->parsed())
 		return diff_command(cli.diff_before, cli.diff_after);
+	if (cli.stability_cmd->parsed())
+		return stability_command(cli.stability);
 	if (cli.status_cmd->parsed())
 		return status_command(cli.status_json);
 	if (cli.stop_cmd->parsed())

@@ -29,7 +29,7 @@ teardown() { teardown_recorder; }
 # off, with `-sandbox SANDBOX` (libvirt's default set unless given; "" for
 # none).
 LIBVIRT_SANDBOX=on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny
-QEMU=(qemu-system-x86_64 -machine q35,accel=tcg -m 256 -nographic -no-reboot -nodefaults -serial stdio
+QEMU=(qemu-system-x86_64 -machine "q35,accel=tcg" -m 256 -nographic -no-reboot -nodefaults -serial stdio
 	-kernel /guest/vmlinuz -initrd /guest/initrd.gz -append "console=ttyS0 quiet panic=-1")
 in_qemu_rootfs() {
 	podman_ run --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
@@ -124,4 +124,27 @@ wait_for_new_report() {
 		rm "$PROFILES/check.json" "$PROFILES/check.report.json"
 	done
 	assert_no_leftovers
+}
+
+@test "stability flags what only some runs saw: the wrapper's rt_sigsuspend, on the path one run took" {
+	local round delay
+	round=0
+	for delay in 4 0 4 4; do
+		round=$((round + 1))
+		run -0 wrapped_vm "$delay" --rm --annotation "$ANNOTATION=of:run$round.json"
+		[[ "$output" == *"qemu: exit 0"* ]]
+		wait_for_profile "run$round"
+	done
+	# Run 2 added rt_sigsuspend: two quiet runs since are not three.
+	run -1 "$HOOK_BINARY" stability --settle 3 "$PROFILES"/run{1,2,3,4}.report.json
+	echo "$output"
+	[[ "$output" == *"4 runs, oldest first"* ]]
+	[[ "$output" == *$'\n  rt_sigsuspend  (1 of 4)\n'* ]]
+	[[ "$output" == *"record until 3 runs in a row add nothing"* ]]
+	run -1 "$HOOK_BINARY" stability --json "$PROFILES"/run{1,2,3,4}.report.json
+	jq -e '.seen["syscall SCMP_ARCH_X86_64 rt_sigsuspend"] == 1 and .stable == false' <<<"$output"
+	jq -e '.runs[1].new | index("syscall SCMP_ARCH_X86_64 rt_sigsuspend")' <<<"$output"
+	# Not a report: trouble, in one line.
+	run -2 "$HOOK_BINARY" stability "$PROFILES/run1.json"
+	[ "$output" = "oci-seccomp-recorder stability: $PROFILES/run1.json: not a report of oci-seccomp-recorder (no recorded, no started)" ]
 }
