@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=(tests/integration/*.bats tests/integration/*.bash tests/shellcheck.sh tests/reproducible.sh .ci/run bench/run.sh
-	examples/kubernetes/install.sh)
+	examples/kubernetes/install.sh examples/ci/*.sh)
 shellcheck -s bash -S warning "${files[@]}"
 shellcheck -s bash -i SC2251,SC2314,SC2315 "${files[@]}"
 # A bare `! cmd` is flagged by shellcheck as a test's last command only, not inside a loop

@@ -18,6 +18,7 @@
 #include "node/node_program.h"
 #include "node/recording_info.h"
 #include "profile/profile_dir.h"
+#include "profile/oci_artifact.h"
 #include "profile/ruleset.h"
 #include "profile/seccompprofile.h"
 #include "profile/stability.h"
@@ -85,6 +86,16 @@ int merge_command(const MergeArgs& args)
 			if (valid != *resource)
 				throw Error("'" + *resource + "' is not a resource name (a-z, 0-9 and '-'): '" + valid +
 					    "' would be");
+		}
+		if (args.oci) {
+			// DIR:TAG, DIR itself perhaps with a ':'.
+			size_t colon = args.oci->rfind(':');
+			if (colon == std::string::npos || colon == 0)
+				throw Error("--oci takes DIR:TAG, not '" + *args.oci + "'");
+			std::string digest =
+				write_oci_artifact(args.oci->substr(0, colon), args.oci->substr(colon + 1), runtime_spec_profile(all));
+			write_output("", digest + "\n");
+			return 0;
 		}
 		write_output(args.output, resource ? render_seccompprofile(all, *resource) : render_ruleset(all));
 		return 0;

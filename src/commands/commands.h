@@ -13,6 +13,7 @@ struct MergeArgs {
 	std::vector<std::string> profiles; // at least one
 	std::string output;                // empty: standard output
 	std::optional<std::string> resource; // a SeccompProfile of this name
+	std::optional<std::string> oci;      // DIR:TAG: an OCI artifact in that image layout
 };
 
 struct StabilityArgs {

@@ -151,10 +151,18 @@ CommandLine::CommandLine()
 	merge_cmd = app.add_subcommand(
 		"merge", "write the union of PROFILEs (same default action) to standard output or --output FILE, or "
 			 "with --seccompprofile NAME as a SeccompProfile resource");
-	merge_cmd->add_option("-o,--output", merge.output, "write FILE (atomically) instead of standard output")
+	CLI::Option* output = merge_cmd->add_option("-o,--output", merge.output, "write FILE (atomically) instead of standard output")
 		->type_name("FILE");
-	merge_cmd->add_option("--seccompprofile", merge.resource, "write a SeccompProfile resource named NAME")
-		->type_name("NAME");
+	CLI::Option* resource =
+		merge_cmd->add_option("--seccompprofile", merge.resource, "write a SeccompProfile resource named NAME")
+			->type_name("NAME");
+	merge_cmd
+		->add_option("--oci", merge.oci,
+			     "write an OCI artifact (the form CRI-O and KEP-6061 pull) tagged TAG into the OCI image layout "
+			     "DIR, and print its digest; push it with skopeo copy oci:DIR:TAG docker://REGISTRY/NAME:TAG")
+		->type_name("DIR:TAG")
+		->excludes(resource)
+		->excludes(output);
 	merge_cmd->add_option("PROFILE", merge.profiles, "profiles to merge")->type_name("")->required();
 
 	diff_cmd = app.add_subcommand(

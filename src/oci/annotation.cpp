@@ -18,6 +18,17 @@ std::string_view trim(std::string_view s)
 	return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
+// A key that takes one of two words, at most once: `yes` sets it true.
+void set_choice(std::optional<bool>& field, const std::string& key, const std::string& word, const char* yes,
+		const char* no)
+{
+	if (field)
+		throw Error(key + " given more than once");
+	if (word != yes && word != no)
+		throw Error(key + " takes " + yes + " or " + no + ", not '" + word + "'");
+	field = word == yes;
+}
+
 } // namespace
 
 Request parse_annotation(std::string_view value)
@@ -51,17 +62,9 @@ Request parse_annotation(std::string_view value)
 				throw Error(prefix + "if: given more than once");
 			req.input = std::move(path);
 		} else if (key == "args") {
-			if (req.arg_rules)
-				throw Error(prefix + "args: given more than once");
-			if (path != "on" && path != "off")
-				throw Error(prefix + "args: takes on or off, not '" + path + "'");
-			req.arg_rules = path == "on";
+			set_choice(req.arg_rules, prefix + "args:", path, "on", "off");
 		} else if (key == "denied") {
-			if (req.allow_denied)
-				throw Error(prefix + "denied: given more than once");
-			if (path != "allow" && path != "list")
-				throw Error(prefix + "denied: takes allow or list, not '" + path + "'");
-			req.allow_denied = path == "allow";
+			set_choice(req.allow_denied, prefix + "denied:", path, "allow", "list");
 		} else {
 			throw Error(prefix + "unknown key '" + std::string(key) + "' (expected of:, if:, args: or denied:)");
 		}
