@@ -186,6 +186,24 @@ run_pod() {
 	assert_no_leftovers
 }
 
+@test "examples/ci/pipeline.sh with run-ctr.sh: the whole loop through containerd and the wrapper" {
+	mkdir "$WORK/bin"
+	ln -s "$HOOK_BINARY" "$WORK/bin/oci-seccomp-recorder"
+	cd "$WORK"
+	PATH=$WORK/bin:$PATH PROFILE_DIR=$PROFILES SETTLE=2 LAYOUT=$WORK/layout WRAPPER=$WRAPPER_BINARY \
+		run -0 "$SOURCE_DIR/examples/ci/pipeline.sh" app -- "$SOURCE_DIR/examples/ci/run-ctr.sh" \
+		--address "$CTD/containerd.sock" -- --runc-root="$CTD/runc" --rootfs "$ROOTFS" /bin/probe record
+	echo "$output"
+	[[ "$output" == *"stable: the last 2 runs added nothing"* ]]
+	[[ "$output" == *"pipeline: verify run 1: denied {}"* ]]
+	[[ "$output" == *"pipeline: $WORK/layout:latest is sha256:"* ]]
+	assert_has_syscall app getitimer
+	assert_has_syscall app ioprio_get
+	# The verify runs ran under the profile: containerd gave runc the filter.
+	jq -e '.underSeccomp == true' "$PROFILES/app.report.json"
+	jq -e '.underSeccomp == false' "$PROFILES/app-run1.report.json"
+}
+
 @test "every other runc call passes through: same output and exit status as the real runtime" {
 	ctr_run -d -- svc /bin/sleep 600
 	local root=$CTD/runc/default # the shim's runc root, per namespace

@@ -4,7 +4,8 @@
 # Publishing a profile as an OCI artifact (KEP-6061, what CRI-O pulls): merge
 # --oci writes it into an OCI image layout, skopeo pushes it to a real
 # registry (Debian's docker-registry, on localhost), and it comes back byte
-# for byte and runs a container.
+# for byte and runs a container; and the whole loop of examples/ci with
+# podman.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -92,13 +93,13 @@ teardown() { teardown_recorder; }
 	[[ "$output" == *"--output excludes --oci"* ]]
 }
 
-@test "examples/ci/podman-pipeline.sh records until stable, merges, verifies and publishes a workload's profile" {
+@test "examples/ci/pipeline.sh with run-podman.sh records until stable, merges, verifies and publishes a workload's profile" {
 	mkdir "$WORK/bin"
 	ln -s "$HOOK_BINARY" "$WORK/bin/oci-seccomp-recorder"
 	cd "$WORK"
 	PATH=$WORK/bin:$PATH PROFILE_DIR=$PROFILES SETTLE=2 REGISTRY=$REGISTRY/pipeline TAG=v1 \
 		SKOPEO_OPTS=--dest-tls-verify=false LAYOUT=$WORK/layout \
-		run -0 "$SOURCE_DIR/examples/ci/podman-pipeline.sh" app \
+		run -0 "$SOURCE_DIR/examples/ci/pipeline.sh" app -- "$SOURCE_DIR/examples/ci/run-podman.sh" \
 		--root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs --cgroup-manager cgroupfs \
 		--events-backend none --hooks-dir "$WORK/hooks" -- \
 		--runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
