@@ -12,8 +12,8 @@
 # usage: pipeline.sh NAME -- RUN...
 #   RUN runs the workload once and returns when it has exited: with the
 #   annotation io.containers.trace-syscall set to $TRACE, under the seccomp
-#   profile $SECCOMP (a path; empty: unconfined). run-podman.sh and
-#   run-ctr.sh (containerd, through the runc wrapper) are two such commands.
+#   profile $SECCOMP (a path; empty: unconfined). run.sh podman and
+#   run.sh ctr (containerd, through the runc wrapper) are two such commands.
 # Environment: PROFILE_DIR (the hook's, /var/lib/oci-seccomp-profiles),
 #   SETTLE (3), MAX_RUNS (10), MAX_VERIFY (5), LAYOUT (an OCI layout dir,
 #   ./NAME-oci), TAG (latest), REGISTRY (push to REGISTRY/NAME:TAG with

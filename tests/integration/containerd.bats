@@ -186,12 +186,12 @@ run_pod() {
 	assert_no_leftovers
 }
 
-@test "examples/ci/pipeline.sh with run-ctr.sh: the whole loop through containerd and the wrapper" {
+@test "examples/ci/pipeline.sh with run.sh ctr: the whole loop through containerd and the wrapper" {
 	mkdir "$WORK/bin"
 	ln -s "$HOOK_BINARY" "$WORK/bin/oci-seccomp-recorder"
 	cd "$WORK"
 	PATH=$WORK/bin:$PATH PROFILE_DIR=$PROFILES SETTLE=2 LAYOUT=$WORK/layout WRAPPER=$WRAPPER_BINARY \
-		run -0 "$SOURCE_DIR/examples/ci/pipeline.sh" app -- "$SOURCE_DIR/examples/ci/run-ctr.sh" \
+		run -0 "$SOURCE_DIR/examples/ci/pipeline.sh" app -- "$SOURCE_DIR/examples/ci/run.sh" ctr \
 		--address "$CTD/containerd.sock" -- --runc-root="$CTD/runc" --rootfs "$ROOTFS" /bin/probe record
 	echo "$output"
 	[[ "$output" == *"stable: the last 2 runs added nothing"* ]]

@@ -93,13 +93,13 @@ teardown() { teardown_recorder; }
 	[[ "$output" == *"--output excludes --oci"* ]]
 }
 
-@test "examples/ci/pipeline.sh with run-podman.sh records until stable, merges, verifies and publishes a workload's profile" {
+@test "examples/ci/pipeline.sh with run.sh podman records until stable, merges, verifies and publishes a workload's profile" {
 	mkdir "$WORK/bin"
 	ln -s "$HOOK_BINARY" "$WORK/bin/oci-seccomp-recorder"
 	cd "$WORK"
 	PATH=$WORK/bin:$PATH PROFILE_DIR=$PROFILES SETTLE=2 REGISTRY=$REGISTRY/pipeline TAG=v1 \
 		SKOPEO_OPTS=--dest-tls-verify=false LAYOUT=$WORK/layout \
-		run -0 "$SOURCE_DIR/examples/ci/pipeline.sh" app -- "$SOURCE_DIR/examples/ci/run-podman.sh" \
+		run -0 "$SOURCE_DIR/examples/ci/pipeline.sh" app -- "$SOURCE_DIR/examples/ci/run.sh" podman \
 		--root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs --cgroup-manager cgroupfs \
 		--events-backend none --hooks-dir "$WORK/hooks" -- \
 		--runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
