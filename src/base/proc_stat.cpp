@@ -9,6 +9,7 @@
 #include <climits>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <string>
 
 #include "base/error.h"
@@ -92,4 +93,19 @@ bool wait_exited(int pidfd, std::chrono::milliseconds timeout)
 		if (std::chrono::steady_clock::now() >= deadline)
 			return false;
 	}
+}
+
+bool is_initial_uid_map(std::string_view uid_map)
+{
+	std::istringstream in{std::string(uid_map)};
+	std::string inside, outside, count, more;
+	return (in >> inside >> outside >> count) && !(in >> more) && inside == "0" && outside == "0" &&
+	       count == "4294967295";
+}
+
+bool in_initial_user_namespace()
+{
+	std::ifstream in("/proc/self/uid_map");
+	std::string map((std::istreambuf_iterator<char>(in)), {});
+	return is_initial_uid_map(map);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // What /proc/PID/stat says about a process that names it for good: pids are
 // reused, (pid, start time) pairs are not. And pidfds, which hold on to one
-// process whatever becomes of its pid.
+// process whatever becomes of its pid; and which user namespace we run in.
 #pragma once
 
 #include <sys/types.h>
@@ -38,3 +38,10 @@ bool has_exited(int pidfd);
 // Waits up to `timeout` (none if it is negative) for the process behind
 // `pidfd` to exit; false if it still runs.
 bool wait_exited(int pidfd, std::chrono::milliseconds timeout);
+
+// Whether a /proc/PID/uid_map is the initial user namespace's: one line that
+// maps every uid to itself.
+bool is_initial_uid_map(std::string_view uid_map);
+// Whether this process runs in the node's initial user namespace, not in one
+// of its own (rootless podman runs its hooks in its user namespace).
+bool in_initial_user_namespace();

@@ -3,7 +3,9 @@
 
 #include <unistd.h>
 
+#include "base/error.h"
 #include "base/log.h"
+#include "base/proc_stat.h"
 #include "hook/recording_child.h"
 #include "node/target.h"
 #include "oci/annotation.h"
@@ -23,6 +25,12 @@ int prestart(const HookOptions& opts)
 		return 0;
 	}
 	Request req = parse_annotation(annotation->value);
+	// Rootless podman runs its hooks in its own user namespace, where the
+	// node's BPF program can be neither loaded nor joined.
+	if (!in_initial_user_namespace())
+		throw Error("container " + state.id +
+			    ": rootless containers cannot be recorded: recording needs BPF privilege in the node's "
+			    "initial user namespace, and this hook runs in a user namespace (rootless podman's)");
 
 	ProfileDir dir(opts.profile_dir);
 	if (std::optional<std::string> tenant = tenant_of(state.annotations))

@@ -76,3 +76,13 @@ TEST_CASE("a pidfd names the process of one start time, and tells when it has ex
 	CHECK(child.reap() == "signal 15");
 	CHECK_FALSE(open_process(pid, ps->start));
 }
+
+TEST_CASE("the initial user namespace's uid_map maps every uid to itself; a rootless one does not", "[proc_stat]")
+{
+	CHECK(is_initial_uid_map("         0          0 4294967295\n"));
+	CHECK_FALSE(is_initial_uid_map("         0       1000          1\n         1     100000      65536\n"));
+	CHECK_FALSE(is_initial_uid_map("         0          0      65536\n"));
+	CHECK_FALSE(is_initial_uid_map("         0          0 4294967295\n         1          1 1\n"));
+	CHECK_FALSE(is_initial_uid_map(""));
+	CHECK(in_initial_user_namespace()); // the tests run on the node
+}
