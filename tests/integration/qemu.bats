@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
-# QEMU as libvirt runs it (TCG here: no /dev/kvm), with its own seccomp
-# filter (-sandbox) stacked on the container's, booting a Debian cloud kernel
-# and a busybox initramfs that powers off at once. Rootfs built by mmdebstrap
-# once per build dir.
+# QEMU as libvirt runs it (TCG here: no /dev/kvm): its own seccomp filter
+# (-sandbox) stacked on the container's, a QMP monitor, virtio disk, network
+# and random number generator; booting a Debian cloud kernel and a busybox
+# initramfs that reads the disk and the generator, then powers off. Rootfs
+# built by mmdebstrap once per build dir.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -12,15 +13,23 @@ setup_file() {
 	probe_runtime
 	[ -z "$CANNOT_RUN" ] || return 0
 	export QEMU_ROOTFS=$BUILD_DIR/qemu-rootfs
-	mkdir -p "$QEMU_ROOTFS.guest"
-	cp "$BATS_TEST_DIRNAME/debian/guest-init" "$QEMU_ROOTFS.guest/init"
-	# The guest: the packaged kernel, and an initramfs of busybox and init.
-	debian_rootfs "$QEMU_ROOTFS" qemu-system-x86,linux-image-cloud-amd64,busybox-static,cpio '
-		mkdir -p /guest/initrd/bin /guest/initrd/proc
-		cp /bin/busybox /guest/initrd/bin/
-		ln -sf /boot/vmlinuz-* /guest/vmlinuz' &&
-		cp "$QEMU_ROOTFS.guest/init" "$QEMU_ROOTFS/guest/initrd/init" &&
-		chroot "$QEMU_ROOTFS" sh -ec 'cd /guest/initrd && find . | cpio -o -H newc --quiet | gzip >/guest/initrd.gz'
+	debian_rootfs "$QEMU_ROOTFS" qemu-system-x86,linux-image-cloud-amd64,busybox-static,cpio
+	# The guest, built afresh: the packaged kernel; an initramfs of busybox,
+	# the virtio drivers and init; a disk.
+	rm -rf "$QEMU_ROOTFS/guest"
+	mkdir -p "$QEMU_ROOTFS/guest/initrd"
+	cp "$BATS_TEST_DIRNAME/debian/guest-init" "$QEMU_ROOTFS/guest/initrd/init"
+	chroot "$QEMU_ROOTFS" sh -ec '
+		cd /guest/initrd
+		mkdir -p bin proc dev modules
+		cp /bin/busybox bin/
+		for m in virtio/virtio_ring virtio/virtio virtio/virtio_pci_legacy_dev virtio/virtio_pci_modern_dev \
+			virtio/virtio_pci block/virtio_blk char/hw_random/virtio-rng; do
+			cp /lib/modules/*/kernel/drivers/$m.ko modules/
+		done
+		find . | cpio -o -H newc --quiet | gzip >/guest/initrd.gz
+		ln -s /boot/vmlinuz-* /guest/vmlinuz
+		head -c 1048576 /dev/zero >/guest/disk.img'
 }
 setup() { setup_recorder; }
 teardown() { teardown_recorder; }
@@ -29,8 +38,12 @@ teardown() { teardown_recorder; }
 # off, with `-sandbox SANDBOX` (libvirt's default set unless given; "" for
 # none).
 LIBVIRT_SANDBOX=on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny
+# With what libvirt gives a VM: a QMP monitor, a virtio disk, network and
+# random number generator.
 QEMU=(qemu-system-x86_64 -machine "q35,accel=tcg" -m 256 -nographic -no-reboot -nodefaults -serial stdio
-	-kernel /guest/vmlinuz -initrd /guest/initrd.gz -append "console=ttyS0 quiet panic=-1")
+	-kernel /guest/vmlinuz -initrd /guest/initrd.gz -append "console=ttyS0 quiet panic=-1"
+	-qmp "unix:/tmp/qmp.sock,server=on,wait=off" -device virtio-rng-pci
+	-drive "file=/guest/disk.img,if=virtio,format=raw,readonly=on" -netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
 in_qemu_rootfs() {
 	podman_ run --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 		--read-only "$@"
@@ -61,7 +74,7 @@ wait_for_new_report() {
 	# Without its sandbox, QEMU's threads come from clone3, which podman's
 	# default filter allows.
 	run -0 qemu_vm "" --rm --annotation "$ANNOTATION=of:open.json"
-	[[ "$output" == *"guest: up"* ]]
+	[[ "$output" == *"guest: up, disk 512 bytes, rng 16 bytes"* ]]
 	wait_for_profile open
 	assert_has_syscall open clone3
 
