@@ -57,7 +57,7 @@ qemu_vm() {
 # wrapped_vm DELAY [podman run options...]: QEMU started by a dash script
 # that sleeps DELAY seconds, then waits for it, as a launcher script does: a
 # timing-dependent path. dash's wait suspends (rt_sigsuspend) only if QEMU
-# still runs; with DELAY 4 it has exited by then.
+# still runs; with DELAY 8 it has exited by then (it boots in 2 to 3 s).
 wrapped_vm() {
 	local delay=$1
 	shift
@@ -101,7 +101,7 @@ wait_for_new_report() {
 
 @test "the verify loop: runs under the profile with denied:allow grow it by what a timing-dependent path needs, until none is denied" {
 	# Recorded once on the path where QEMU has exited before the wrapper waits.
-	run -0 wrapped_vm 4 --rm --annotation "$ANNOTATION=of:vm.json"
+	run -0 wrapped_vm 8 --rm --annotation "$ANNOTATION=of:vm.json"
 	[[ "$output" == *"qemu: exit 0"* ]]
 	wait_for_profile vm
 	assert_lacks_syscall vm rt_sigsuspend
@@ -128,7 +128,7 @@ wait_for_new_report() {
 	# Then both paths, five times in a row, boot and power off under it, and
 	# nothing is denied.
 	for round in 1 2 3 4 5; do
-		run -0 wrapped_vm $((round % 2 * 4)) --rm --timeout 60 --security-opt "seccomp=$PROFILES/vm.json" \
+		run -0 wrapped_vm $((round % 2 * 8)) --rm --timeout 60 --security-opt "seccomp=$PROFILES/vm.json" \
 			--annotation "$ANNOTATION=of:check.json;denied:list"
 		[[ "$output" == *"guest: up"* ]]
 		[[ "$output" == *"qemu: exit 0"* ]]
@@ -142,7 +142,7 @@ wait_for_new_report() {
 @test "stability flags what only some runs saw: the wrapper's rt_sigsuspend, on the path one run took" {
 	local round delay
 	round=0
-	for delay in 4 0 4 4; do
+	for delay in 8 0 8 8; do
 		round=$((round + 1))
 		run -0 wrapped_vm "$delay" --rm --annotation "$ANNOTATION=of:run$round.json"
 		[[ "$output" == *"qemu: exit 0"* ]]
