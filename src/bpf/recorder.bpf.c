@@ -575,7 +575,7 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	/* The errno the winning filter answered: of filters that answer alike,
 	 * the last installed wins, so a stacked filter's errno tells it. */
-	__u64 errno_bit = ret < 0 && ret > -63 ? 1ULL << -ret : 1ULL << 63;
+	__u64 errno_bit = REFUSAL_ERRNO_BIT(ret < 0 ? -ret : 0);
 	if (!note_stacked(task, slot, slot_idx, abi, nr, errno_bit, false))
 		set_bit(&denied, slot_idx, abi, nr);
 	return 0;
@@ -645,13 +645,14 @@ int BPF_PROG(on_process_fork, struct task_struct *parent_arg, struct task_struct
 SEC("raw_tp/sched_process_exec")
 int BPF_PROG(on_process_exec)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 slot_idx;
-	struct slot *slot = current_slot(bpf_get_current_task_btf(), false, &slot_idx);
+	struct slot *slot = current_slot(task, false, &slot_idx);
 
 	if (slot && slot->started && !slot->execed) {
 		/* The runtime installed the container's filter before this exec:
 		 * any filter above this depth is the workload's own. */
-		slot->filter_depth = BPF_CORE_READ(bpf_get_current_task_btf(), seccomp.filter_count.counter);
+		slot->filter_depth = BPF_CORE_READ(task, seccomp.filter_count.counter);
 		slot->execed = 1;
 	}
 	return 0;

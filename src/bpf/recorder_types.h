@@ -169,9 +169,12 @@ struct refusal_key {
 	__u32 nr;
 };
 struct refusal {
-	__u64 errnos; /* bit e: answered -e (e < 63); bit 63: another answer */
+	__u64 errnos; /* REFUSAL_ERRNO_BIT of each errno it was answered */
 	__u64 killed; /* a filter killed the task at it */
 };
+/* The bit of struct refusal's errnos for errno `e`: e itself from 1 to 62,
+ * bit 63 for any other answer (an errno of 0, a return of no errno). */
+#define REFUSAL_ERRNO_BIT(e) ((e) > 0 && (e) < 63 ? 1ULL << (e) : 1ULL << 63)
 
 /* One bit per (abi, nr): set the first time a syscall is seen. */
 struct seen_bitmap {

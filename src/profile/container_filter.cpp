@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include "profile/container_filter.h"
 
+#include <linux/types.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <optional>
 
 #include "base/error.h"
+#include "bpf/recorder_types.h"
 
 namespace {
 
@@ -72,7 +75,7 @@ bool ContainerFilter::refused_by_workload(const std::string& name, uint64_t errn
 	case Answer::kAllow:
 		return true;
 	case Answer::kErrno: // its errno seen, or someone else's answer
-		return !(errnos & (uint64_t{1} << (d.errno_value >= 0 && d.errno_value < 63 ? d.errno_value : 63)));
+		return !(errnos & REFUSAL_ERRNO_BIT(d.errno_value));
 	case Answer::kKill: // a kill outranks every errno: one seen was not its
 		return !killed;
 	case Answer::kOther:

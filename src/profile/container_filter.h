@@ -34,8 +34,8 @@ public:
 	// above this one, came from those: this filter lets it through, or
 	// answers it with an errno that was never seen (among filters that
 	// refuse alike the last installed one's errno wins), or kills where no
-	// filter killed. `errnos`: bit e for -e (e < 63), bit 63 for any other
-	// answer. Where this filter may have answered, the refusal is its.
+	// filter killed. `errnos`: REFUSAL_ERRNO_BIT of each errno seen. Where
+	// this filter may have answered, the refusal is its.
 	bool refused_by_workload(const std::string& name, uint64_t errnos, bool killed) const;
 
 private:

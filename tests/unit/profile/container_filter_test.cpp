@@ -62,6 +62,10 @@ TEST_CASE("a refusal is the workload's only where the container's filter cannot 
 	CHECK_FALSE(f.refused_by_workload("socket", bit(ENOSYS), false));
 	ContainerFilter big = filter(R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 200})");
 	CHECK_FALSE(big.refused_by_workload("acct", bit(63), false)); // errnos past 62 share a bit
+	// An errno of 0 (a fake success) is seen as a return of 0: bit 63 too.
+	ContainerFilter zero = filter(R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 0})");
+	CHECK_FALSE(zero.refused_by_workload("acct", bit(63), false));
+	CHECK(zero.refused_by_workload("acct", bit(EPERM), false));
 }
 
 TEST_CASE("a linux.seccomp that is not a filter is refused in one line")
