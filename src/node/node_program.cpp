@@ -25,9 +25,9 @@
 #include "base/trusted_dir.h"
 #include "node/btf_cache.h"
 #include "node/recording_info.h"
+#include "node/skeleton.h"
 #include "profile/arg_rules.h"
 #include "profile/syscalls.h"
-#include "node/skeleton.h"
 
 namespace {
 

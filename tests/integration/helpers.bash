@@ -93,13 +93,22 @@ split_options() {
 	REST=("$@")
 }
 
-# run_container [podman run options...] -- COMMAND [ARGS...]
+# run_in ROOTFS [podman run options...] -- COMMAND [ARGS...]: a container of
+# that rootfs, as every test runs one.
 # (--rootfs takes the first argument after the options as the rootfs.)
-run_container() {
+run_in() {
+	local rootfs=$1
+	shift
 	split_options "$@"
 	podman_ run --runtime "$RUNTIME" --network none \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		"${OPTS[@]}" --rootfs "$ROOTFS" "${REST[@]}"
+		"${OPTS[@]}" --rootfs "$rootfs" "${REST[@]}"
+}
+
+# run_container [podman run options...] -- COMMAND [ARGS...]: one of the
+# test's busybox rootfs.
+run_container() {
+	run_in "$ROOTFS" "$@"
 }
 
 # record NAME COMMAND [ARGS...]: runs the command in a container annotated to

@@ -21,9 +21,7 @@ teardown() { teardown_recorder; }
 # in_debian [podman run options...] -- COMMAND...: the rootfs read-only (its
 # /tmp and /run are podman's tmpfs), the workload at /workload.
 in_debian() {
-	split_options "$@"
-	podman_ run --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		--read-only -v "$WORKLOAD:/workload:ro" "${OPTS[@]}" --rootfs "$DEBIAN_ROOTFS" "${REST[@]}"
+	run_in "$DEBIAN_ROOTFS" --read-only -v "$WORKLOAD:/workload:ro" "$@"
 }
 
 @test "python3 and nginx run the same under their argument-rule profile, again and again" {

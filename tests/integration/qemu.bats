@@ -44,14 +44,10 @@ QEMU=(qemu-system-x86_64 -machine "q35,accel=tcg" -m 256 -nographic -no-reboot -
 	-kernel /guest/vmlinuz -initrd /guest/initrd.gz -append "console=ttyS0 quiet panic=-1"
 	-qmp "unix:/tmp/qmp.sock,server=on,wait=off" -device virtio-rng-pci
 	-drive "file=/guest/disk.img,if=virtio,format=raw,readonly=on" -netdev "user,id=n0" -device "virtio-net-pci,netdev=n0")
-in_qemu_rootfs() {
-	podman_ run --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		--read-only "$@"
-}
 qemu_vm() {
 	local sandbox=$1
 	shift
-	in_qemu_rootfs "$@" --rootfs "$QEMU_ROOTFS" "${QEMU[@]}" ${sandbox:+-sandbox "$sandbox"}
+	run_in "$QEMU_ROOTFS" --read-only "$@" -- "${QEMU[@]}" ${sandbox:+-sandbox "$sandbox"}
 }
 
 # wrapped_vm DELAY [podman run options...]: QEMU started by a dash script
@@ -61,7 +57,7 @@ qemu_vm() {
 wrapped_vm() {
 	local delay=$1
 	shift
-	in_qemu_rootfs -e DELAY="$delay" "$@" --rootfs "$QEMU_ROOTFS" /bin/sh -c \
+	run_in "$QEMU_ROOTFS" --read-only -e DELAY="$delay" "$@" -- /bin/sh -c \
 		'"$@" & sleep "$DELAY"; wait $!; echo "qemu: exit $?"' sh "${QEMU[@]}" -sandbox "$LIBVIRT_SANDBOX"
 }
 
