@@ -9,8 +9,8 @@
 
 #include "base/error.h"
 
-OutputFile::OutputFile(UniqueFd dir, std::string name, std::string display)
-	: dir_(std::move(dir)), name_(std::move(name)), display_(std::move(display))
+OutputFile::OutputFile(UniqueFd dir, std::string name, std::string display, std::optional<UserIds> owner)
+	: dir_(std::move(dir)), name_(std::move(name)), display_(std::move(display)), owner_(owner)
 {
 }
 
@@ -25,6 +25,7 @@ FileVersion::FileVersion(UniqueFd fd) : fd_(std::move(fd))
 
 FileVersion OutputFile::write_atomically(const std::string& data, mode_t mode) const
 {
+	ActingUser as(owner_);
 	std::string tmp = ".oci-seccomp-recorder." + std::to_string(::getpid()) + "." +
 			  std::to_string(std::random_device{}()) + ".tmp";
 	int raw = ::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
@@ -56,6 +57,7 @@ FileLock OutputFile::lock(const std::string& lock_file) const
 
 std::optional<FileVersion> OutputFile::version() const
 {
+	ActingUser as(owner_);
 	UniqueFd fd(::openat(dir_.get(), name_.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
 	if (!fd) {
 		if (errno == ENOENT)
@@ -68,6 +70,7 @@ std::optional<FileVersion> OutputFile::version() const
 std::optional<std::string> OutputFile::read_unless(std::initializer_list<const FileVersion*> known,
 						    size_t max_bytes) const
 {
+	ActingUser as(owner_);
 	UniqueFd fd(::openat(dir_.get(), name_.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
 	if (!fd) {
 		if (errno == ENOENT)

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "base/acting_user.h"
 #include "base/fd.h"
 #include "base/file_lock.h"
 
@@ -33,7 +34,8 @@ private:
 // Where a file will be written: an open directory and a name in it.
 class OutputFile {
 public:
-	OutputFile(UniqueFd dir, std::string name, std::string display);
+	// With `owner`, the file is read and written as that user (ActingUser).
+	OutputFile(UniqueFd dir, std::string name, std::string display, std::optional<UserIds> owner = std::nullopt);
 	// Temp file in the same directory, fsync, rename over the name, fsync the
 	// directory: readers see the old file or the whole new one.
 	// Returns the version written.
@@ -52,5 +54,6 @@ private:
 	UniqueFd dir_;
 	std::string name_;
 	std::string display_;
+	std::optional<UserIds> owner_;
 };
 

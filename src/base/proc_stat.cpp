@@ -28,6 +28,10 @@ std::optional<ProcStat> parse_proc_stat(std::string_view line)
 			return std::nullopt;
 		if (field == 3) {
 			ps.state = value[0];
+		} else if (field == 4) {
+			auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), ps.ppid);
+			if (ec != std::errc() || ptr != value.data() + value.size())
+				return std::nullopt;
 		} else if (field == 22) {
 			auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), ps.start);
 			if (ec != std::errc() || ptr != value.data() + value.size())
@@ -46,6 +50,30 @@ std::optional<ProcStat> proc_stat(pid_t pid)
 	std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
 	std::string line((std::istreambuf_iterator<char>(in)), {});
 	return parse_proc_stat(line);
+}
+
+std::optional<std::array<uid_t, 4>> parse_status_uids(std::string_view status)
+{
+	std::istringstream in{std::string(status)};
+	std::string line;
+	while (std::getline(in, line)) {
+		if (line.rfind("Uid:", 0) != 0)
+			continue;
+		std::istringstream fields(line.substr(4));
+		std::array<uid_t, 4> uids;
+		for (uid_t& uid : uids)
+			if (!(fields >> uid))
+				return std::nullopt;
+		return uids;
+	}
+	return std::nullopt;
+}
+
+std::optional<std::array<uid_t, 4>> proc_uids(pid_t pid)
+{
+	std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+	std::string text((std::istreambuf_iterator<char>(in)), {});
+	return parse_status_uids(text);
 }
 
 bool process_alive(pid_t pid, uint64_t start)

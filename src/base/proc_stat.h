@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -15,6 +16,7 @@
 
 struct ProcStat {
 	char state;     // R, S, Z...
+	pid_t ppid;     // the parent's pid
 	uint64_t start; // clock ticks after boot
 };
 
@@ -26,6 +28,12 @@ std::optional<ProcStat> proc_stat(pid_t pid);
 // Whether the process that started at `start` as `pid` still runs: not gone,
 // not a zombie nobody reaped, not another one under a reused pid.
 bool process_alive(pid_t pid, uint64_t start);
+
+// The real, effective, saved and filesystem uids of a /proc/PID/status
+// text's "Uid:" line; none if it has none.
+std::optional<std::array<uid_t, 4>> parse_status_uids(std::string_view status);
+// None if there is no such process.
+std::optional<std::array<uid_t, 4>> proc_uids(pid_t pid);
 
 // A pidfd of `pid`: empty, with errno set (ESRCH: no such process), if
 // none can be had.

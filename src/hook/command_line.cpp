@@ -104,6 +104,33 @@ std::string usage(const CLI::App& command, const std::string& name)
 	return line + positionals;
 }
 
+// How recordings are made: the hook's options, and the recording service's.
+void add_recording_options(CLI::App& app, RecordingOptions& opts)
+{
+	app.add_flag("--seccompprofile", opts.seccompprofile,
+		     "also write OUT as a SeccompProfile resource of the Security Profiles Operator, to OUT without "
+		     ".json plus .seccompprofile.yaml");
+	app.add_flag("--allow-denied", opts.allow_denied,
+		     "also allow what the container's seccomp filter denied while it was recorded (by default the "
+		     "report lists it, the profile does not allow it)");
+	app.add_flag("--arg-rules", opts.arg_rules,
+		     "allow " + arg_rule_syscalls() +
+			     " only with the argument values recorded (an annotation's args:on or args:off decides)");
+	app.add_option("--btf-cache", opts.btf_cache_dir,
+		       "keep the kernel's BTF, cut down to what the recorder uses, in DIR: later first loads skip "
+		       "parsing the kernel's ('' for none)")
+		->type_name("DIR")
+		->check(CLI::Validator(check_absolute_or_empty, ""))
+		->capture_default_str();
+}
+
+void add_log_options(CLI::App& app, std::string& log_file, bool& verbose)
+{
+	app.add_option("--log-file", log_file, "also append log lines to FILE (they always go to syslog)")
+		->type_name("FILE");
+	app.add_flag("--verbose", verbose, "also log libbpf's debug output");
+}
+
 } // namespace
 
 CommandLine::CommandLine()
@@ -125,28 +152,18 @@ CommandLine::CommandLine()
 	app.add_option("--profile-dir", hook.profile_dir, "profiles are read and written only below DIR (created 0700)")
 		->type_name("DIR")
 		->capture_default_str();
-	app.add_flag("--seccompprofile", hook.seccompprofile,
-		     "also write OUT as a SeccompProfile resource of the Security Profiles Operator, to OUT without "
-		     ".json plus .seccompprofile.yaml");
-	app.add_flag("--allow-denied", hook.allow_denied,
-		     "also allow what the container's seccomp filter denied while it was recorded (by default the "
-		     "report lists it, the profile does not allow it)");
-	app.add_flag("--arg-rules", hook.arg_rules,
-		     "allow " + arg_rule_syscalls() +
-			     " only with the argument values recorded (an annotation's args:on or args:off decides)");
+	add_recording_options(app, hook.recording);
 	app.add_option("--timeout", timeout_, "how long to wait for recording to start")
 		->type_name("SECONDS")
 		->check(CLI::Validator(check_timeout, ""))
 		->capture_default_str();
-	app.add_option("--log-file", hook.log_file, "also append log lines to FILE (they always go to syslog)")
-		->type_name("FILE");
-	app.add_option("--btf-cache", hook.btf_cache_dir,
-		       "keep the kernel's BTF, cut down to what the recorder uses, in DIR: later first loads skip "
-		       "parsing the kernel's ('' for none)")
-		->type_name("DIR")
+	app.add_option("--service-socket", hook.service_socket,
+		       "where the recording service listens, which records for a hook without BPF privilege (rootless "
+		       "podman's)")
+		->type_name("PATH")
 		->check(CLI::Validator(check_absolute_or_empty, ""))
 		->capture_default_str();
-	app.add_flag("--verbose", hook.verbose, "also log libbpf's debug output");
+	add_log_options(app, hook.log_file, hook.verbose);
 
 	merge_cmd = app.add_subcommand(
 		"merge", "write the union of PROFILEs (same default action) to standard output or --output FILE, or "
@@ -192,6 +209,20 @@ CommandLine::CommandLine()
 	stop_cmd->add_flag("--all", stop_all, "every recording on this node");
 
 	cleanup_cmd = app.add_subcommand("cleanup", "free what tracing children that died left");
+
+	service_cmd = app.add_subcommand(
+		"service", "record containers for callers without BPF privilege (rootless podman's hooks), on the "
+			   "socket systemd passes (oci-seccomp-recorder.socket), into each caller's own directory");
+	service_cmd->add_option("--max-per-user", service.max_per_user, "requests and recordings under way per user")
+		->type_name("N")
+		->check(CLI::Range(1, 1024))
+		->capture_default_str();
+	service_cmd->add_option("--idle-exit", idle_exit_, "exit after this long with nothing under way (0: never)")
+		->type_name("SECONDS")
+		->check(CLI::Range(0, 86400))
+		->capture_default_str();
+	add_recording_options(*service_cmd, service.recording);
+	add_log_options(*service_cmd, service.log_file, service.verbose);
 	app.require_subcommand(0, 1);
 
 }
@@ -219,6 +250,7 @@ std::optional<int> CommandLine::parse(int argc, char** argv)
 	}
 
 	hook.timeout = *parse_timeout(timeout_);
+	service.idle_exit = std::chrono::seconds(idle_exit_);
 	return std::nullopt;
 }
 

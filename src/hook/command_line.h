@@ -12,6 +12,7 @@
 
 #include "commands/commands.h"
 #include "hook/prestart.h"
+#include "service/server.h"
 
 class CommandLine {
 public:
@@ -35,13 +36,16 @@ public:
 	bool status_json = false;
 	std::vector<std::string> stop_ids;
 	bool stop_all = false;
+	ServiceOptions service;
 	CLI::App* merge_cmd;
 	CLI::App* diff_cmd;
 	CLI::App* stability_cmd;
 	CLI::App* status_cmd;
 	CLI::App* stop_cmd;
 	CLI::App* cleanup_cmd;
+	CLI::App* service_cmd;
 
 private:
 	std::string timeout_ = "10";
+	unsigned idle_exit_ = 120;
 };

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // oci-seccomp-recorder: an OCI prestart hook that records the syscalls a
 // container makes and writes a seccomp profile that allows just those; and
-// the commands for profiles and recordings (see command_line.h).
+// the commands for profiles and recordings, and the recording service (see
+// command_line.h).
 #include <optional>
 
 #include "base/log.h"
 #include "commands/commands.h"
 #include "hook/command_line.h"
 #include "hook/prestart.h"
+#include "service/server.h"
 
 int main(int argc, char** argv)
 {
@@ -26,10 +28,11 @@ int main(int argc, char** argv)
 		return stop_command(cli.stop_ids, cli.stop_all);
 	if (cli.cleanup_cmd->parsed())
 		return cleanup_command();
+	bool service = cli.service_cmd->parsed();
 	try {
-		logging::open(cli.hook.log_file);
-		logging::set_verbose(cli.hook.verbose);
-		return prestart(cli.hook);
+		logging::open(service ? cli.service.log_file : cli.hook.log_file);
+		logging::set_verbose(service ? cli.service.verbose : cli.hook.verbose);
+		return service ? serve(cli.service) : prestart(cli.hook);
 	} catch (const std::exception& e) {
 		logging::error(e.what());
 		return 1;

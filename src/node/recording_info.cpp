@@ -34,6 +34,8 @@ std::string render_recording_info(const RecordingInfo& info)
 {
 	nlohmann::ordered_json j = {
 		{"container", info.container_id}, {"pid", info.pid}, {"profile", info.profile}, {"started", info.started}};
+	if (info.owner)
+		j["owner"] = *info.owner;
 	return j.dump() + "\n";
 }
 
@@ -49,7 +51,13 @@ RecordingInfo parse_recording_info(const std::string& text)
 	auto pid = j.is_object() ? j.find("pid") : j.end();
 	if (!j.is_object() || pid == j.end() || !pid->is_number_integer())
 		throw Error("recording info is not an object with a pid");
-	return RecordingInfo{string_at("container"), pid->get<int>(), string_at("profile"), string_at("started")};
+	std::optional<uid_t> owner;
+	if (auto it = j.find("owner"); it != j.end()) {
+		if (!it->is_number_unsigned() || it->get<uint64_t>() > UINT32_MAX)
+			throw Error("recording info's owner is not a uid");
+		owner = it->get<uid_t>();
+	}
+	return RecordingInfo{string_at("container"), pid->get<int>(), string_at("profile"), string_at("started"), owner};
 }
 
 void save_recording_info(uint32_t slot, const RecordingInfo& info)

@@ -5,6 +5,8 @@
 // recording frees the slot of a child that died).
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@ struct RecordingInfo {
 	int pid = 0;         // the container's init, on the host
 	std::string profile; // where the profile goes
 	std::string started; // RFC 3339, UTC
+	std::optional<uid_t> owner; // whom the recording service records it for; none: the node's
 };
 
 std::string render_recording_info(const RecordingInfo& info);

@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 #include "oci/state.h"
 
-#include <unistd.h>
-
 #include <climits>
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
-#include "base/fd.h"
 #include "base/json_text.h"
 
 State parse_state(std::string_view text)
@@ -43,9 +40,4 @@ State parse_state(std::string_view text)
 		}
 	}
 	return s;
-}
-
-State read_state(int fd)
-{
-	return parse_state(read_capped(fd, kMaxStateBytes, "state on stdin"));
 }

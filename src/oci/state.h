@@ -20,5 +20,3 @@ struct State {
 inline constexpr size_t kMaxStateBytes = 1 << 20;
 
 State parse_state(std::string_view json);
-// Reads all of fd (at most kMaxStateBytes) and parses it.
-State read_state(int fd);

@@ -27,17 +27,36 @@ ProfileDir::ProfileDir(std::string path) : path_(std::move(path))
 	fd_.reset(fd);
 }
 
-ProfileDir::ProfileDir(std::string path, UniqueFd fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+ProfileDir::ProfileDir(std::string path, UniqueFd fd, std::optional<UserIds> owner)
+	: path_(std::move(path)), fd_(std::move(fd)), owner_(owner)
+{
+}
+
+ProfileDir::ProfileDir(UniqueFd dir, UserIds owner) : fd_(std::move(dir)), owner_(owner)
+{
+	struct stat st;
+	if (::fstat(fd_.get(), &st) < 0)
+		throw_errno("stat the profile dir handed over");
+	if (!S_ISDIR(st.st_mode))
+		throw Error("the profile dir handed over is " + describe_type(st.st_mode) + ", not a directory");
+	// Where the kernel says it is: for logs and reports, never opened.
+	char link[PATH_MAX];
+	ssize_t n = ::readlink(("/proc/self/fd/" + std::to_string(fd_.get())).c_str(), link, sizeof(link) - 1);
+	if (n <= 0 || link[0] != '/')
+		throw Error("the profile dir handed over has no path");
+	path_.assign(link, static_cast<size_t>(n));
+}
 
 ProfileDir ProfileDir::subdir(const std::string& name) const
 {
 	std::string path = path_ + "/" + name;
+	ActingUser as(owner_);
 	if (::mkdirat(fd_.get(), name.c_str(), 0700) < 0 && errno != EEXIST)
 		throw_errno("create profile dir " + path);
 	UniqueFd fd(::openat(fd_.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
 	if (!fd)
 		throw_errno("open profile dir " + path);
-	return ProfileDir(std::move(path), std::move(fd));
+	return ProfileDir(std::move(path), std::move(fd), owner_);
 }
 
 std::string ProfileDir::relative(const std::string& annotated) const
@@ -80,6 +99,7 @@ UniqueFd ProfileDir::open_beneath(const std::string& rel, int flags) const
 	// included, with ELOOP.
 	how.flags = static_cast<__u64>(flags | O_CLOEXEC);
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	ActingUser as(owner_);
 	long fd = ::syscall(SYS_openat2, fd_.get(), rel.c_str(), &how, sizeof(how));
 	if (fd < 0) {
 		int err = errno;
@@ -115,6 +135,11 @@ OutputFile ProfileDir::output(const std::string& annotated) const
 	auto [parent, name] = split_path(rel);
 	UniqueFd dir = open_beneath(parent, O_RDONLY | O_DIRECTORY);
 	std::string display = path_ + "/" + rel;
+	ActingUser as(owner_);
+	// Now, not when the recording ends: a caller of the service learns at
+	// once that it may not write there (AT_EACCESS: as the acting user).
+	if (owner_ && ::faccessat(dir.get(), ".", W_OK, AT_EACCESS) < 0)
+		throw_errno("write in " + split_path(display).dir);
 	struct stat st;
 	if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (!S_ISREG(st.st_mode))
@@ -122,7 +147,7 @@ OutputFile ProfileDir::output(const std::string& annotated) const
 	} else if (errno != ENOENT) {
 		throw_errno("stat " + display);
 	}
-	return OutputFile(std::move(dir), std::move(name), std::move(display));
+	return OutputFile(std::move(dir), std::move(name), std::move(display), owner_);
 }
 
 std::string beside(std::string profile, std::string_view suffix)

@@ -15,6 +15,7 @@ TEST_CASE("a /proc/PID/stat line gives its state and start time, whatever the co
 	auto ps = parse_proc_stat("4242 (oci-seccomp-rec)" + fields);
 	REQUIRE(ps);
 	CHECK(ps->state == 'S');
+	CHECK(ps->ppid == 1);
 	CHECK(ps->start == 987654);
 	// A command may hold spaces and parentheses: fields start after the last ')'.
 	ps = parse_proc_stat("4242 (a) Z (b c)" + fields);
@@ -25,6 +26,16 @@ TEST_CASE("a /proc/PID/stat line gives its state and start time, whatever the co
 	CHECK_FALSE(parse_proc_stat("4242 (x"));
 	CHECK_FALSE(parse_proc_stat("4242 (x) S 1 2 3"));
 	CHECK_FALSE(parse_proc_stat("4242 (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 soon"));
+}
+
+TEST_CASE("a /proc/PID/status text gives the four uids of its Uid: line", "[proc_stat]")
+{
+	auto uids = parse_status_uids("Name:\tsh\nUmask:\t0022\nUid:\t1002\t0\t1002\t1002\nGid:\t5\t5\t5\t5\n");
+	REQUIRE(uids);
+	CHECK(*uids == std::array<uid_t, 4>{1002, 0, 1002, 1002});
+	CHECK_FALSE(parse_status_uids("Name:\tsh\nGid:\t5\t5\t5\t5\n"));
+	CHECK_FALSE(parse_status_uids("Uid:\t1002\t0\n"));
+	CHECK(proc_uids(::getpid()) == std::array<uid_t, 4>{::getuid(), ::geteuid(), ::geteuid(), ::geteuid()});
 }
 
 TEST_CASE("this process is alive by its pid and start time, and by no other start", "[proc_stat]")

@@ -27,8 +27,8 @@ TEST_CASE("the hook's options, the last of a repeated one winning")
 	REQUIRE_FALSE(parse(cli, {"--profile-dir", "/a", "--timeout", "2.5", "--arg-rules", "--profile-dir", "/b"}));
 	CHECK(cli.hook.profile_dir == "/b");
 	CHECK(cli.hook.timeout == std::chrono::milliseconds(2500));
-	CHECK(cli.hook.arg_rules);
-	CHECK_FALSE(cli.hook.allow_denied);
+	CHECK(cli.hook.recording.arg_rules);
+	CHECK_FALSE(cli.hook.recording.allow_denied);
 	CHECK_FALSE(cli.merge_cmd->parsed());
 }
 

@@ -57,7 +57,7 @@ TEST_CASE("oversized state on stdin is refused", "[state]")
 		::_exit(0);
 	}
 	::close(fds[1]);
-	CHECK_THROWS_WITH(read_state(rd.get()), Catch::Matchers::Contains("larger than"));
+	CHECK_THROWS_WITH(read_capped(rd.get(), kMaxStateBytes, "state on stdin"), Catch::Matchers::Contains("larger than"));
 	rd.reset(); // the writer gets EPIPE and ends
 	int status;
 	::waitpid(writer, &status, 0);

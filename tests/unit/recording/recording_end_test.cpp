@@ -12,7 +12,7 @@
 #include <set>
 #include <vector>
 
-#include "hook/recording_end.h"
+#include "recording/recording_end.h"
 #include "profile/profile_dir.h"
 
 namespace fs = std::filesystem;
@@ -74,7 +74,8 @@ struct Scratch {
 				    std::move(filter),
 				    "",
 				    allow_denied,
-				    false};
+				    false,
+				    std::nullopt};
 	}
 };
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "base/output_file.h"
-#include "hook/recording_child.h"
+#include "recording/recording_child.h"
 #include "node/recorder.h"
 #include "profile/ruleset.h"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
-#include "hook/recording_child.h"
+#include "recording/recording_child.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -15,7 +15,7 @@
 #include "base/child_process.h"
 #include "base/error.h"
 #include "base/log.h"
-#include "hook/recording_end.h"
+#include "recording/recording_end.h"
 #include "node/node_program.h"
 #include "node/recorder.h"
 #include "node/recording_info.h"
@@ -56,11 +56,10 @@ UniqueFd block_signals()
 	return UniqueFd(fd);
 }
 
-// Runs in the child until the container's init is gone or the node asks us
-// to stop. Returns the exit status.
-int record(const RecordingJob& job, int ready_fd)
+} // namespace
+
+int record_here(const RecordingJob& job, int ready_fd)
 {
-	detach_from_runtime();
 	// A hook killed before it read "ready" must not take the child, and its
 	// slot, with it: the write fails instead, and the recording goes on.
 	::signal(SIGPIPE, SIG_IGN);
@@ -83,7 +82,7 @@ int record(const RecordingJob& job, int ready_fd)
 	// After "ready": the container need not wait for what only status reads.
 	try {
 		save_recording_info(rec->slot(), {job.report.base.container_id, job.target.pid, job.output.display(),
-						  utc_time(writes.started)});
+						  utc_time(writes.started), job.owner});
 	} catch (const std::exception& e) {
 		logging::warn(std::string("status will not show this recording's container: ") + e.what());
 	}
@@ -123,6 +122,8 @@ int record(const RecordingJob& job, int ready_fd)
 	rec.reset();
 	return status;
 }
+
+namespace {
 
 // "" once the child is recording (and released to run on), else why not.
 std::string wait_until_ready(int ready_fd, ChildProcess& child, std::chrono::milliseconds timeout)
@@ -167,7 +168,8 @@ void start_recording_child(RecordingJob job, std::chrono::milliseconds timeout)
 		ready_read.reset();
 		int status = 1;
 		try {
-			status = record(job, ready_write.release());
+			detach_from_runtime();
+			status = record_here(job, ready_write.release());
 		} catch (const std::exception& e) {
 			logging::error(e.what());
 		}

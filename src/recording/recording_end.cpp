@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
-#include "hook/recording_end.h"
+#include "recording/recording_end.h"
 
 #include <unistd.h>
 
