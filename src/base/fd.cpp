@@ -40,5 +40,7 @@ std::string describe_type(mode_t mode)
 		return "a device";
 	if (S_ISSOCK(mode))
 		return "a socket";
+	if (S_ISREG(mode))
+		return "a regular file";
 	return "not a regular file";
 }

@@ -2,6 +2,7 @@
 #include "commands/commands.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -157,6 +158,17 @@ std::string container_of(const Running& r)
 	return r.info ? r.info->container_id : "?";
 }
 
+// The user the recording service records for, by name; "-" for the node's.
+std::string owner_of(const Running& r)
+{
+	if (!r.info)
+		return "?";
+	if (!r.info->owner)
+		return "-";
+	const struct passwd* pw = ::getpwuid(*r.info->owner);
+	return pw ? pw->pw_name : std::to_string(*r.info->owner);
+}
+
 } // namespace
 
 int status_command(bool as_json)
@@ -171,7 +183,10 @@ int status_command(bool as_json)
 				nlohmann::ordered_json entry = {{"slot", r.used.index}, {"container", nullptr}, {"pid", r.used.slot.init_tgid},
 								{"profile", nullptr}, {"started", nullptr}, {"syscalls", r.syscalls},
 								{"tracer", {{"pid", r.used.slot.owner_pid}, {"alive", r.used.owner_alive}}}};
+				entry["owner"] = nullptr;
 				if (r.info) {
+					if (r.info->owner)
+						entry["owner"] = *r.info->owner;
 					entry["container"] = r.info->container_id;
 					entry["profile"] = r.info->profile;
 					entry["started"] = r.info->started;
@@ -183,13 +198,13 @@ int status_command(bool as_json)
 			out = "no recordings on this node\n";
 		} else {
 			char line[512];
-			std::snprintf(line, sizeof(line), "%-12s  %-7s  %-8s  %-24s  %-14s  %s\n", "CONTAINER", "PID", "SYSCALLS",
-				      "SINCE", "TRACER", "PROFILE");
+			std::snprintf(line, sizeof(line), "%-12s  %-12s  %-7s  %-8s  %-24s  %-14s  %s\n", "CONTAINER", "OWNER", "PID",
+				      "SYSCALLS", "SINCE", "TRACER", "PROFILE");
 			out = line;
 			for (const Running& r : all) {
 				std::string tracer = std::to_string(r.used.slot.owner_pid) + (r.used.owner_alive ? " running" : " gone");
-				std::snprintf(line, sizeof(line), "%-12.12s  %-7u  %-8zu  %-24s  %-14s  %s\n", container_of(r).c_str(),
-					      r.used.slot.init_tgid, r.syscalls, r.info ? r.info->started.c_str() : "?", tracer.c_str(),
+				std::snprintf(line, sizeof(line), "%-12.12s  %-12s  %-7u  %-8zu  %-24s  %-14s  %s\n",
+					      container_of(r).c_str(), owner_of(r).c_str(), r.used.slot.init_tgid, r.syscalls, r.info ? r.info->started.c_str() : "?", tracer.c_str(),
 					      r.info ? r.info->profile.c_str() : "?");
 				out += line;
 			}

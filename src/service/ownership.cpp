@@ -106,9 +106,12 @@ bool descends_from(pid_t pid, pid_t ancestor, const std::function<std::optional<
 	return false;
 }
 
-void require_owned(const Caller& caller, const Target& target)
+UniqueFd require_owned(const Caller& caller, pid_t pid)
 {
-	std::string refused = "you may not record " + pid_text(target.pid) + ": ";
+	std::string refused = "you may not record " + pid_text(pid) + ": ";
+	UniqueFd pidfd = pidfd_open(pid);
+	if (!pidfd)
+		throw Error(refused + "no such process");
 	std::optional<pid_t> runtime = parent_of(caller.pid);
 	if (!runtime)
 		throw Error(refused + "the caller has gone");
@@ -116,13 +119,14 @@ void require_owned(const Caller& caller, const Target& target)
 	std::string user = "uid " + std::to_string(caller.account);
 	if (!runtime_fd || account_of(*runtime) != caller.account)
 		throw Error(refused + "the process that ran the hook (" + pid_text(*runtime) + ") is not " + user + "'s");
-	if (account_of(target.pid) != caller.account)
+	if (account_of(pid) != caller.account)
 		throw Error(refused + "it is not " + user + "'s (another user's process, or in a user namespace " + user +
 			    " does not own)");
-	if (!descends_from(target.pid, *runtime, parent_of))
+	if (!descends_from(pid, *runtime, parent_of))
 		throw Error(refused + "it is not a process of the runtime that ran the hook (" + pid_text(*runtime) + ")");
 	// All three still the processes checked: none of their pids was reused
 	// meanwhile.
-	if (has_exited(caller.pidfd.get()) || has_exited(runtime_fd.get()) || has_exited(target.pidfd.get()))
+	if (has_exited(caller.pidfd.get()) || has_exited(runtime_fd.get()) || has_exited(pidfd.get()))
 		throw Error(refused + "a process exited while it was checked");
+	return pidfd;
 }

@@ -10,7 +10,6 @@
 
 #include "base/acting_user.h"
 #include "base/fd.h"
-#include "node/target.h"
 
 struct Caller {
 	pid_t pid = 0;  // the connecting process (SO_PEERCRED)
@@ -34,7 +33,9 @@ Caller identify_peer(int conn);
 // (none: no such process) at most 4096 steps up.
 bool descends_from(pid_t pid, pid_t ancestor, const std::function<std::optional<pid_t>(pid_t)>& parent_of);
 
-// Throws, in one line, unless the container's init is the caller's: it
-// answers to the caller's account, and descends from the runtime that ran
-// the caller (the caller's parent), which answers to that account too.
-void require_owned(const Caller& caller, const Target& target);
+// Throws, in one line, unless the process `pid` (the container's init) is
+// the caller's: it answers to the caller's account, and descends from the
+// runtime that ran the caller (the caller's parent), which answers to that
+// account too. Returns a pidfd of the process checked: while it has not
+// exited, `pid` is that process.
+UniqueFd require_owned(const Caller& caller, pid_t pid);

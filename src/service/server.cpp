@@ -15,6 +15,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "base/proc_stat.h"
 #include "node/target.h"
 #include "oci/annotation.h"
 #include "oci/state.h"
@@ -61,8 +62,9 @@ std::string who(const Caller& caller)
 int serve_one(UniqueFd conn, const Caller& caller, const ServiceOptions& opts)
 {
 	// Whatever the request's files are (a FUSE file that never answers),
-	// this child ends by the deadline unless it records.
-	auto seconds = std::chrono::ceil<std::chrono::seconds>(opts.request_deadline);
+	// this child ends soon after the deadline unless it records; a request
+	// that does not come in time is told so first.
+	auto seconds = std::chrono::ceil<std::chrono::seconds>(opts.request_deadline) + std::chrono::seconds(2);
 	::alarm(static_cast<unsigned>(seconds.count()));
 	try {
 		ReceivedRequest got = receive_request(conn.get(), std::chrono::steady_clock::now() + opts.request_deadline);
@@ -72,8 +74,10 @@ int serve_one(UniqueFd conn, const Caller& caller, const ServiceOptions& opts)
 		if (!annotation)
 			throw Error("container " + state.id + " has no " + std::string(kAnnotation) + " annotation");
 		Request asked = parse_annotation(annotation->value);
+		UniqueFd checked = require_owned(caller, state.pid);
 		Target target = resolve_target(state.pid);
-		require_owned(caller, target);
+		if (has_exited(checked.get())) // then the target may be another process
+			throw Error("you may not record pid " + std::to_string(state.pid) + ": it exited while it was checked");
 		RecordingJob job =
 			prepare_job(state, asked, ProfileDir(std::move(got.dir), caller.ids), req.seccomp, opts.recording);
 		job.target = std::move(target);
