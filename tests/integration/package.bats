@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The Debian package as a node gets it: built with cpack, clean by lintian,
-# installed with dpkg, used by podman from its default hooks dir, removed
-# without a trace.
+# installed with dpkg (the recording service's socket enabled), used by
+# podman from its default hooks dir, removed without a trace.
 # Installs and removes the system's package; puts back one that was there.
 
 bats_require_minimum_version 1.5.0
@@ -22,7 +22,7 @@ teardown() {
 	teardown_recorder
 }
 
-@test "the .deb holds the hook (also on PATH), its JSON, the man page, CRI-O drop-ins and the profile dir" {
+@test "the .deb holds the hook (also on PATH), its JSON, the man page, CRI-O drop-ins, the service's units and the profile dir" {
 	contents=$(dpkg-deb -c "$DEB")
 	for path in ./usr/libexec/oci/hooks.d/oci-seccomp-recorder \
 		./usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json \
@@ -31,7 +31,9 @@ teardown() {
 		./usr/share/oci-seccomp-recorder/crio/50-oci-seccomp-recorder-crun.conf \
 		./usr/libexec/oci-seccomp-recorder/runc \
 		./usr/share/oci-seccomp-recorder/containerd/config-v2.toml \
-		./usr/share/oci-seccomp-recorder/containerd/config-v3.toml; do
+		./usr/share/oci-seccomp-recorder/containerd/config-v3.toml \
+		./lib/systemd/system/oci-seccomp-recorder.socket \
+		./lib/systemd/system/oci-seccomp-recorder.service; do
 		grep -q " $path\$" <<<"$contents" || { echo "$path missing from $DEB" >&2; return 1; }
 	done
 	grep -q '^drwx------ root/root .* ./var/lib/oci-seccomp-profiles/$' <<<"$contents"
@@ -44,6 +46,9 @@ teardown() {
 		dpkg-deb --fsys-tarfile "$DEB" | tar -xO "./usr/share/oci-seccomp-recorder/containerd/config-$version.toml" |
 			grep -qx '    BinaryName = "/usr/libexec/oci-seccomp-recorder/runc"'
 	done
+	# The recording service's unit runs the installed binary.
+	dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./lib/systemd/system/oci-seccomp-recorder.service |
+		grep -qx 'ExecStart=/usr/libexec/oci/hooks.d/oci-seccomp-recorder service'
 	# Depends comes from the binary's own links (dpkg-shlibdeps).
 	depends=$(dpkg-deb -f "$DEB" Depends)
 	echo "Depends: $depends"
@@ -63,6 +68,13 @@ teardown() {
 
 @test "dpkg -i, record through podman's default hooks dir, dpkg -r: nothing of ours remains" {
 	dpkg -i "$DEB"
+	# The recording service's socket is enabled, and systemd accepts its units.
+	wants=/etc/systemd/system/sockets.target.wants/oci-seccomp-recorder.socket
+	[ "$(readlink "$wants")" = /lib/systemd/system/oci-seccomp-recorder.socket ]
+	run systemd-analyze verify /lib/systemd/system/oci-seccomp-recorder.socket /lib/systemd/system/oci-seccomp-recorder.service
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
 	# shellcheck disable=SC2034 # the helpers read it
 	PROFILES=$SYSTEM_PROFILES # what the installed hook uses; our helpers look there
 	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/probe record
@@ -88,6 +100,7 @@ teardown() {
 	# /run is emptied at boot.)
 	[ ! -e /usr/share/containers/oci/hooks.d/oci-seccomp-recorder.json ]
 	[ ! -e /var/cache/oci-seccomp-recorder ] # the BTF cache
+	[ ! -L "$wants" ]
 	[ "$(our_bpf_objects)" = "progs=0 maps=0 links=0 pins=0" ]
 	# And podman runs annotated containers as if we had never been there.
 	SYSTEM_HOOKS=1 run_container --rm --annotation "$ANNOTATION=of:$NAME.json" -- /bin/true
