@@ -15,6 +15,7 @@
 #include "base/child_process.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/signal_fd.h"
 #include "recording/recording_end.h"
 #include "node/node_program.h"
 #include "node/recorder.h"
@@ -42,20 +43,6 @@ void detach_from_runtime()
 	logging::detach_stderr();
 }
 
-UniqueFd block_signals()
-{
-	sigset_t set;
-	sigemptyset(&set);
-	for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGUSR1})
-		sigaddset(&set, sig);
-	if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0)
-		throw_errno("block signals");
-	int fd = ::signalfd(-1, &set, SFD_CLOEXEC);
-	if (fd < 0)
-		throw_errno("create signalfd");
-	return UniqueFd(fd);
-}
-
 } // namespace
 
 int record_here(const RecordingJob& job, int ready_fd)
@@ -67,7 +54,7 @@ int record_here(const RecordingJob& job, int ready_fd)
 	UniqueFd signals;
 	Writes writes;
 	try {
-		signals = block_signals();
+		signals = block_into_signalfd({SIGTERM, SIGINT, SIGHUP, SIGUSR1});
 		// Before the claim: a version written after this point is an
 		// overlapping recording's, merged rather than replaced.
 		writes.at_start = job.output.version();

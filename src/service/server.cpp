@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "base/proc_stat.h"
+#include "base/signal_fd.h"
 #include "node/target.h"
 #include "oci/annotation.h"
 #include "oci/state.h"
@@ -94,17 +95,9 @@ int serve_one(UniqueFd conn, const Caller& caller, const ServiceOptions& opts)
 
 class Service {
 public:
-	explicit Service(const ServiceOptions& opts) : opts_(opts), listening_(passed_socket())
+	explicit Service(const ServiceOptions& opts)
+		: opts_(opts), listening_(passed_socket()), signals_(block_into_signalfd({SIGCHLD, SIGTERM, SIGINT, SIGHUP}))
 	{
-		sigset_t set;
-		sigemptyset(&set);
-		for (int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP})
-			sigaddset(&set, sig);
-		if (::sigprocmask(SIG_BLOCK, &set, nullptr) < 0)
-			throw_errno("block signals");
-		signals_.reset(::signalfd(-1, &set, SFD_CLOEXEC));
-		if (!signals_)
-			throw_errno("create signalfd");
 	}
 
 	int run()

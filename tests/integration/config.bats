@@ -57,7 +57,7 @@ PY
 	for field in "${fields[@]}"; do
 		sed -n '/^\.SH REPORT/,/^\.SH /p' "$MAN" | grep -Eq "^\.BR? (.* )?$field( |\$)"
 	done
-	for command in merge diff stability status stop cleanup; do
+	for command in merge diff stability status stop cleanup service; do
 		grep -q "^\.B $command\$" "$MAN"
 		"$HOOK_BINARY" --help | grep -qx "$command"
 	done
