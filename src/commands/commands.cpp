@@ -174,6 +174,9 @@ std::string owner_of(const Running& r)
 int status_command(bool as_json)
 {
 	return run_command("status", 1, [&] {
+		// The pins are root's: anyone else would see "no recordings".
+		if (::geteuid() != 0)
+			throw Error("only root can read the node's recordings (its BPF maps are root's)");
 		std::optional<NodeProgram> program = NodeProgram::open_pinned();
 		std::vector<Running> all = program ? running(*program) : std::vector<Running>{};
 		std::string out;

@@ -164,6 +164,9 @@ with_own_target() {
 	[[ "$(echo "$output" | sed -n 2p)" == *" $ROOTLESS_USER "*"$USER_PROFILES/long.json"* ]]
 	run "$HOOK_BINARY" status --json
 	[ "$(echo "$output" | jq '.[0].owner')" = "$(id -u "$ROOTLESS_USER")" ]
+	# Not "no recordings" to a user, who cannot read them.
+	run ! su "$ROOTLESS_USER" -c "$HOOK_BINARY status"
+	[ "$output" = "oci-seccomp-recorder status: only root can read the node's recordings (its BPF maps are root's)" ]
 	podman_as "$ROOTLESS_USER" -- kill long
 	PROFILES=$USER_PROFILES wait_for_profile long
 	assert_no_leftovers
