@@ -17,12 +17,13 @@
 #include "base/path.h"
 #include "base/proc_stat.h"
 #include "node/node_program.h"
-#include "node/recording_info.h"
+#include "node/recordings.h"
 #include "profile/oci_artifact.h"
 #include "profile/profile_dir.h"
 #include "profile/ruleset.h"
 #include "profile/seccompprofile.h"
 #include "profile/stability.h"
+#include "service/client.h"
 
 namespace {
 
@@ -30,6 +31,8 @@ namespace {
 constexpr size_t kMaxProfileBytes = 64 << 20;
 // How long `stop` waits for the recordings it ended to write their profiles.
 constexpr std::chrono::seconds kStopWait{60};
+// How long a user's `status` waits for the recording service.
+constexpr std::chrono::seconds kStatusWait{10};
 
 // A profile's or report's text; none if `missing_ok` and there is no file.
 std::optional<std::string> read_text(const std::string& path, bool missing_ok = false)
@@ -136,83 +139,48 @@ int diff_command(const std::string& before, const std::string& after)
 
 namespace {
 
-// A recording on the node, as status shows it.
-struct Running {
-	SlotTable::InUse used;
-	std::optional<RecordingInfo> info; // none: its tracing child has not written it (yet)
-	size_t syscalls;
-};
-
-std::vector<Running> running(NodeProgram& program)
+// The table status prints, from the list recordings_json gives.
+std::string status_table(const nlohmann::json& list)
 {
-	std::vector<Running> out;
-	for (const SlotTable::InUse& used : program.slots_in_use()) {
-		size_t count = syscalls_in(program.read_bitmap(NodeProgram::Bitmap::kSeen, used.index)).size();
-		out.push_back({used, load_recording_info(used.index), count});
+	if (list.empty())
+		return "no recordings on this node\n";
+	char line[512];
+	std::snprintf(line, sizeof(line), "%-12s  %-12s  %-7s  %-8s  %-24s  %-14s  %s\n", "CONTAINER", "OWNER", "PID",
+		      "SYSCALLS", "SINCE", "TRACER", "PROFILE");
+	std::string out = line;
+	auto text = [](const nlohmann::json& value) { return value.is_string() ? value.get<std::string>() : "?"; };
+	for (const nlohmann::json& r : list) {
+		// The user the recording service records for, by name; "-" for the node's.
+		std::string owner = "-";
+		if (r.at("owner").is_number_unsigned()) {
+			uid_t uid = r.at("owner").get<uid_t>();
+			const struct passwd* pw = ::getpwuid(uid);
+			owner = pw ? pw->pw_name : std::to_string(uid);
+		} else if (r.at("container").is_null()) {
+			owner = "?";
+		}
+		const nlohmann::json& tracer = r.at("tracer");
+		std::string tracer_text = std::to_string(tracer.at("pid").get<uint32_t>()) +
+					  (tracer.at("alive").get<bool>() ? " running" : " gone");
+		std::snprintf(line, sizeof(line), "%-12.12s  %-12s  %-7u  %-8zu  %-24s  %-14s  %s\n",
+			      text(r.at("container")).c_str(), owner.c_str(), r.at("pid").get<uint32_t>(),
+			      r.at("syscalls").get<size_t>(), text(r.at("started")).c_str(), tracer_text.c_str(),
+			      text(r.at("profile")).c_str());
+		out += line;
 	}
 	return out;
 }
 
-std::string container_of(const Running& r)
-{
-	return r.info ? r.info->container_id : "?";
-}
-
-// The user the recording service records for, by name; "-" for the node's.
-std::string owner_of(const Running& r)
-{
-	if (!r.info)
-		return "?";
-	if (!r.info->owner)
-		return "-";
-	const struct passwd* pw = ::getpwuid(*r.info->owner);
-	return pw ? pw->pw_name : std::to_string(*r.info->owner);
-}
-
 } // namespace
 
-int status_command(bool as_json)
+int status_command(bool as_json, const std::string& service_socket)
 {
 	return run_command("status", 1, [&] {
-		// The pins are root's: anyone else would see "no recordings".
-		if (::geteuid() != 0)
-			throw Error("only root can read the node's recordings (its BPF maps are root's)");
-		std::optional<NodeProgram> program = NodeProgram::open_pinned();
-		std::vector<Running> all = program ? running(*program) : std::vector<Running>{};
-		std::string out;
-		if (as_json) {
-			nlohmann::ordered_json list = nlohmann::ordered_json::array();
-			for (const Running& r : all) {
-				nlohmann::ordered_json entry = {{"slot", r.used.index}, {"container", nullptr}, {"pid", r.used.slot.init_tgid},
-								{"profile", nullptr}, {"started", nullptr}, {"syscalls", r.syscalls},
-								{"tracer", {{"pid", r.used.slot.owner_pid}, {"alive", r.used.owner_alive}}}};
-				entry["owner"] = nullptr;
-				if (r.info) {
-					if (r.info->owner)
-						entry["owner"] = *r.info->owner;
-					entry["container"] = r.info->container_id;
-					entry["profile"] = r.info->profile;
-					entry["started"] = r.info->started;
-				}
-				list.push_back(std::move(entry));
-			}
-			out = list.dump(2) + "\n";
-		} else if (all.empty()) {
-			out = "no recordings on this node\n";
-		} else {
-			char line[512];
-			std::snprintf(line, sizeof(line), "%-12s  %-12s  %-7s  %-8s  %-24s  %-14s  %s\n", "CONTAINER", "OWNER", "PID",
-				      "SYSCALLS", "SINCE", "TRACER", "PROFILE");
-			out = line;
-			for (const Running& r : all) {
-				std::string tracer = std::to_string(r.used.slot.owner_pid) + (r.used.owner_alive ? " running" : " gone");
-				std::snprintf(line, sizeof(line), "%-12.12s  %-12s  %-7u  %-8zu  %-24s  %-14s  %s\n",
-					      container_of(r).c_str(), owner_of(r).c_str(), r.used.slot.init_tgid, r.syscalls, r.info ? r.info->started.c_str() : "?", tracer.c_str(),
-					      r.info ? r.info->profile.c_str() : "?");
-				out += line;
-			}
-		}
-		write_output("", out);
+		// The node's BPF maps are root's: a user asks the recording service,
+		// which answers with that user's own recordings.
+		nlohmann::json list = ::geteuid() == 0 ? nlohmann::json(recordings_json(running_recordings()))
+						       : request_status(service_socket, kStatusWait);
+		write_output("", as_json ? list.dump(2) + "\n" : status_table(list));
 		return 0;
 	});
 }
@@ -224,8 +192,7 @@ int stop_command(const std::vector<std::string>& ids, bool all)
 			throw Error("no recording named: give container ids (or unique prefixes), or --all");
 		if (all && !ids.empty())
 			throw Error("unexpected argument '" + ids.front() + "': --all stops every recording");
-		std::optional<NodeProgram> program = NodeProgram::open_pinned();
-		std::vector<Running> now = program ? running(*program) : std::vector<Running>{};
+		std::vector<Running> now = running_recordings();
 		std::vector<Running> chosen;
 		if (all) {
 			chosen = now;

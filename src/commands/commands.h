@@ -29,6 +29,8 @@ constexpr int kDiffSame = 0, kDiffDifferent = 1, kDiffTrouble = 2;
 int merge_command(const MergeArgs& args);
 int diff_command(const std::string& before, const std::string& after);
 int stability_command(const StabilityArgs& args);
-int status_command(bool as_json);
+// As root, from the node's maps; as anyone else, that user's own, from the
+// recording service at `service_socket`.
+int status_command(bool as_json, const std::string& service_socket);
 int stop_command(const std::vector<std::string>& ids, bool all);
 int cleanup_command();

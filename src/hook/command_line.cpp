@@ -124,6 +124,15 @@ void add_recording_options(CLI::App& app, RecordingOptions& opts)
 		->capture_default_str();
 }
 
+// Where the recording service listens, for the hook and a user's status.
+void add_service_socket_option(CLI::App& app, std::string& socket, const std::string& what)
+{
+	app.add_option("--service-socket", socket, "where the recording service listens, " + what)
+		->type_name("PATH")
+		->check(CLI::Validator(check_absolute_or_empty, ""))
+		->capture_default_str();
+}
+
 void add_log_options(CLI::App& app, std::string& log_file, bool& verbose)
 {
 	app.add_option("--log-file", log_file, "also append log lines to FILE (they always go to syslog)")
@@ -157,12 +166,8 @@ CommandLine::CommandLine()
 		->type_name("SECONDS")
 		->check(CLI::Validator(check_timeout, ""))
 		->capture_default_str();
-	app.add_option("--service-socket", hook.service_socket,
-		       "where the recording service listens, which records for a hook without BPF privilege (rootless "
-		       "podman's)")
-		->type_name("PATH")
-		->check(CLI::Validator(check_absolute_or_empty, ""))
-		->capture_default_str();
+	add_service_socket_option(app, hook.service_socket,
+				  "which records for a hook without BPF privilege (rootless podman's)");
 	add_log_options(app, hook.log_file, hook.verbose);
 
 	merge_cmd = app.add_subcommand(
@@ -199,8 +204,9 @@ CommandLine::CommandLine()
 		->type_name("")
 		->required();
 
-	status_cmd = app.add_subcommand("status", "list the recordings on this node");
+	status_cmd = app.add_subcommand("status", "list the recordings on this node (a user's own, for anyone but root)");
 	status_cmd->add_flag("--json", status_json, "as JSON, for scripts");
+	add_service_socket_option(*status_cmd, status_socket, "which answers a user other than root with their own");
 
 	stop_cmd = app.add_subcommand(
 		"stop", "write the profiles of the containers named (by id or a unique prefix), or of all, now, and end "

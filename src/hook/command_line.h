@@ -34,6 +34,7 @@ public:
 	std::string diff_before, diff_after;
 	StabilityArgs stability;
 	bool status_json = false;
+	std::string status_socket = kServiceSocket;
 	std::vector<std::string> stop_ids;
 	bool stop_all = false;
 	ServiceOptions service;

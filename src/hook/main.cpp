@@ -23,7 +23,7 @@ int main(int argc, char** argv)
 	if (cli.stability_cmd->parsed())
 		return stability_command(cli.stability);
 	if (cli.status_cmd->parsed())
-		return status_command(cli.status_json);
+		return status_command(cli.status_json, cli.status_socket);
 	if (cli.stop_cmd->parsed())
 		return stop_command(cli.stop_ids, cli.stop_all);
 	if (cli.cleanup_cmd->parsed())

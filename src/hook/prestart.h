@@ -9,6 +9,7 @@
 #include <string>
 
 #include "recording/job.h"
+#include "service/protocol.h"
 
 struct HookOptions {
 	std::chrono::milliseconds timeout{10000}; // for the recording to start
@@ -17,7 +18,7 @@ struct HookOptions {
 	bool verbose = false;
 	RecordingOptions recording;
 	// Where the recording service listens, for a hook without BPF privilege.
-	std::string service_socket = "/run/oci-seccomp-recorder.sock";
+	std::string service_socket = kServiceSocket;
 };
 
 // The exit status for the runtime: 0 when recording (or nothing asked);

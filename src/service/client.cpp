@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/fd.h"
+#include "base/json_text.h"
 #include "oci/bundle.h"
 #include "service/protocol.h"
 
@@ -69,7 +70,7 @@ void request_recording(const std::string& state_json, const std::string& bundle,
 	if (!dir)
 		throw_errno("open profile dir " + profile_dir);
 	// Read as this user: the service opens nothing a caller names.
-	ServiceRequest req{state_json, seccomp_config(bundle)};
+	ServiceRequest req{ServiceRequest::Op::record, state_json, seccomp_config(bundle)};
 	UniqueFd conn = connect_to(socket);
 	send_request(conn.get(), render_request(req), dir.get());
 	std::string answer = receive_answer(conn.get(), deadline);
@@ -78,4 +79,18 @@ void request_recording(const std::string& state_json, const std::string& bundle,
 	if (answer.rfind("error: ", 0) == 0)
 		throw Error(answer.substr(7));
 	throw Error("the recording service answered '" + answer + "'");
+}
+
+nlohmann::json request_status(const std::string& socket, std::chrono::milliseconds timeout)
+{
+	auto deadline = std::chrono::steady_clock::now() + timeout;
+	UniqueFd conn = connect_to(socket);
+	send_request(conn.get(), render_request({ServiceRequest::Op::status, "", std::nullopt}), -1);
+	std::string answer = receive_answer(conn.get(), deadline);
+	if (answer.rfind("error: ", 0) == 0)
+		throw Error(answer.substr(7));
+	std::optional<nlohmann::json> list = try_parse_json(answer);
+	if (!list || !list->is_array())
+		throw Error("the recording service answered with something other than a list of recordings");
+	return *list;
 }

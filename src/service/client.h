@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
-// The hook's side of the recording service, for a container it cannot
-// record itself (rootless podman runs it in a user namespace, without BPF
-// privilege on the node): the profile goes into the user's own directory.
+// The caller's side of the recording service: the hook's, for a container
+// it cannot record itself (rootless podman runs it in a user namespace,
+// without BPF privilege on the node), into the user's own directory; and a
+// user's status.
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 
 // $XDG_DATA_HOME/oci-seccomp-profiles, or ~/.local/share/oci-seccomp-profiles;
@@ -17,3 +19,7 @@ std::string user_profile_dir();
 // service's one-line reason.
 void request_recording(const std::string& state_json, const std::string& bundle, const std::string& profile_dir,
 		       const std::string& socket, std::chrono::milliseconds timeout);
+
+// The caller's own recordings, as the service at `socket` sees them (what
+// status --json prints), within `timeout`.
+nlohmann::json request_status(const std::string& socket, std::chrono::milliseconds timeout);

@@ -36,7 +36,9 @@ void wait_readable(int conn, std::chrono::steady_clock::time_point deadline, con
 
 std::string render_request(const ServiceRequest& req)
 {
-	nlohmann::ordered_json j = {{"version", kVersion}, {"state", req.state}};
+	if (req.op == ServiceRequest::Op::status)
+		return nlohmann::ordered_json{{"version", kVersion}, {"op", "status"}}.dump();
+	nlohmann::ordered_json j = {{"version", kVersion}, {"op", "record"}, {"state", req.state}};
 	if (req.seccomp)
 		j["seccomp"] = *req.seccomp;
 	return j.dump();
@@ -47,16 +49,21 @@ ServiceRequest parse_request(std::string_view text)
 	nlohmann::json j = parse_json(text, "request");
 	if (!j.is_object())
 		throw Error("request is not a JSON object");
-	for (const auto& [key, value] : j.items())
-		if (key != "version" && key != "state" && key != "seccomp")
-			throw Error("request has an unknown field " + key);
 	auto version = j.find("version");
 	if (version == j.end() || !version->is_number_integer() || version->get<long long>() != kVersion)
 		throw Error("request is not of protocol version " + std::to_string(kVersion));
+	auto op = j.find("op");
+	if (op == j.end() || (*op != "record" && *op != "status"))
+		throw Error("request's op is neither record nor status");
+	for (const auto& [key, value] : j.items())
+		if (key != "version" && key != "op" && (*op == "status" || (key != "state" && key != "seccomp")))
+			throw Error("request has an unknown field " + key);
+	if (*op == "status")
+		return ServiceRequest{ServiceRequest::Op::status, "", std::nullopt};
 	auto state = j.find("state");
 	if (state == j.end() || !state->is_string())
 		throw Error("request has no state");
-	ServiceRequest req{state->get<std::string>(), std::nullopt};
+	ServiceRequest req{ServiceRequest::Op::record, state->get<std::string>(), std::nullopt};
 	if (auto seccomp = j.find("seccomp"); seccomp != j.end()) {
 		if (!seccomp->is_null() && !seccomp->is_object())
 			throw Error("request's seccomp is neither null nor an object");
@@ -72,13 +79,15 @@ void send_request(int conn, std::string_view text, int dir)
 	struct msghdr msg = {};
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	msg.msg_control = control;
-	msg.msg_controllen = sizeof(control);
-	struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	std::memcpy(CMSG_DATA(cmsg), &dir, sizeof(int));
+	if (dir >= 0) {
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		struct cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		std::memcpy(CMSG_DATA(cmsg), &dir, sizeof(int));
+	}
 	ssize_t sent;
 	while ((sent = ::sendmsg(conn, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
 	}
@@ -141,8 +150,6 @@ ReceivedRequest receive_request(int conn, std::chrono::steady_clock::time_point 
 		if (got.text.size() > kMaxRequestBytes)
 			throw Error("request is larger than " + std::to_string(kMaxRequestBytes) + " bytes");
 	}
-	if (!got.dir)
-		throw Error("request carries no profile directory");
 	return got;
 }
 
@@ -150,7 +157,7 @@ std::string receive_answer(int conn, std::chrono::steady_clock::time_point deadl
 {
 	std::string line;
 	char buf[4096];
-	while (line.find('\n') == std::string::npos && line.size() < sizeof(buf)) {
+	while (line.find('\n') == std::string::npos && line.size() < kMaxRequestBytes) {
 		wait_readable(conn, deadline, "the recording service's answer");
 		ssize_t n = ::recv(conn, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))

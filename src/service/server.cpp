@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/proc_stat.h"
 #include "base/signal_fd.h"
+#include "node/recordings.h"
 #include "node/target.h"
 #include "oci/annotation.h"
 #include "oci/state.h"
@@ -70,6 +71,16 @@ int serve_one(UniqueFd conn, const Caller& caller, const ServiceOptions& opts)
 	try {
 		ReceivedRequest got = receive_request(conn.get(), std::chrono::steady_clock::now() + opts.request_deadline);
 		ServiceRequest req = parse_request(got.text);
+		if (req.op == ServiceRequest::Op::status) {
+			if (got.dir)
+				throw Error("a status request carries no descriptor");
+			std::string list = recordings_json(running_recordings(), caller.account).dump() + "\n";
+			if (!write_all(conn.get(), list))
+				throw_errno("send the status");
+			return 0;
+		}
+		if (!got.dir)
+			throw Error("request carries no profile directory");
 		State state = parse_state(req.state);
 		std::optional<SelectedAnnotation> annotation = select_annotation(state.annotations);
 		if (!annotation)

@@ -154,7 +154,7 @@ with_own_target() {
 	assert_no_leftovers
 }
 
-@test "status shows a rootless recording with its owner" {
+@test "status shows a rootless recording with its owner, and a user their own only" {
 	start_service
 	podman_as "$ROOTLESS_USER" -- run -d --name long --runtime "$RUNTIME" --network none \
 		--ulimit nofile=1024:1024 --annotation "$ANNOTATION=of:long.json" --rootfs "$USER_WORK/rootfs" /bin/sleep 30
@@ -164,9 +164,21 @@ with_own_target() {
 	[[ "$(echo "$output" | sed -n 2p)" == *" $ROOTLESS_USER "*"$USER_PROFILES/long.json"* ]]
 	run "$HOOK_BINARY" status --json
 	[ "$(echo "$output" | jq '.[0].owner')" = "$(id -u "$ROOTLESS_USER")" ]
-	# Not "no recordings" to a user, who cannot read them.
-	run ! su "$ROOTLESS_USER" -c "$HOOK_BINARY status"
-	[ "$output" = "oci-seccomp-recorder status: only root can read the node's recordings (its BPF maps are root's)" ]
+	# A user sees their own, through the service; another user sees none of them.
+	root_started=$("$HOOK_BINARY" status --json | jq -r '.[0].started')
+	run su "$ROOTLESS_USER" -c "$HOOK_BINARY status --service-socket $SERVICE_SOCKET"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$(echo "$output" | sed -n 2p)" == *" $ROOTLESS_USER "*"$root_started"*"$USER_PROFILES/long.json"* ]]
+	run su "$ROOTLESS_USER" -c "$HOOK_BINARY status --json --service-socket $SERVICE_SOCKET"
+	[ "$(echo "$output" | jq -r '.[0].profile')" = "$USER_PROFILES/long.json" ]
+	run as_other "$HOOK_BINARY status --service-socket $SERVICE_SOCKET"
+	[ "$output" = "no recordings on this node" ]
+	run as_other "$HOOK_BINARY status --json --service-socket $SERVICE_SOCKET"
+	[ "$output" = "[]" ]
+	# Without the service, a user is told so, not that there are none.
+	run ! as_other "$HOOK_BINARY status --service-socket $USER_WORK/none.sock"
+	[ "$output" = "oci-seccomp-recorder status: the recording service is not running (nothing listens on $USER_WORK/none.sock): the package's oci-seccomp-recorder.socket starts it" ]
 	podman_as "$ROOTLESS_USER" -- kill long
 	PROFILES=$USER_PROFILES wait_for_profile long
 	assert_no_leftovers

@@ -52,11 +52,11 @@ def main():
         state = open(args[0]).read()
         fds = [os.open(args[1], os.O_RDONLY)]
         fds += [os.open("/dev/null", os.O_RDONLY) for _ in range(int(args[2]) if len(args) > 2 else 0)]
-        print(request(path, json.dumps({"version": 1, "state": state}).encode(), fds))
+        print(request(path, json.dumps({"version": 1, "op": "record", "state": state}).encode(), fds))
     elif mode == "garbage":
         print(request(path, b"\x00\xffnot json{", [os.open("/", os.O_RDONLY)]))
     elif mode == "nofd":
-        print(request(path, json.dumps({"version": 1, "state": "{}"}).encode(), []))
+        print(request(path, json.dumps({"version": 1, "op": "record", "state": "{}"}).encode(), []))
     elif mode == "big":
         print(request(path, b"x" * (int(args[0]) << 20), [os.open("/", os.O_RDONLY)]))
     elif mode == "silent":

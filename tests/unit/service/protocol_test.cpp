@@ -14,19 +14,25 @@ using Catch::Matchers::Contains;
 
 TEST_CASE("a request reads back as written, and nothing else reads", "[service]")
 {
-	ServiceRequest req{R"({"pid":42})", nlohmann::json{{"defaultAction", "SCMP_ACT_ERRNO"}}};
+	using Op = ServiceRequest::Op;
+	ServiceRequest req{Op::record, R"({"pid":42})", nlohmann::json{{"defaultAction", "SCMP_ACT_ERRNO"}}};
 	ServiceRequest back = parse_request(render_request(req));
+	CHECK(back.op == Op::record);
 	CHECK(back.state == req.state);
 	CHECK(back.seccomp == req.seccomp);
-	CHECK_FALSE(parse_request(render_request({"{}", std::nullopt})).seccomp);
-	CHECK(parse_request(render_request({"{}", nlohmann::json(nullptr)})).seccomp->is_null());
+	CHECK_FALSE(parse_request(render_request({Op::record, "{}", std::nullopt})).seccomp);
+	CHECK(parse_request(render_request({Op::record, "{}", nlohmann::json(nullptr)})).seccomp->is_null());
+	CHECK(parse_request(render_request({Op::status, "", std::nullopt})).op == Op::status);
 
 	CHECK_THROWS_WITH(parse_request("not json"), "request is not valid JSON");
 	CHECK_THROWS_WITH(parse_request("[]"), "request is not a JSON object");
-	CHECK_THROWS_WITH(parse_request(R"({"version":2,"state":"{}"})"), Contains("protocol version 1"));
-	CHECK_THROWS_WITH(parse_request(R"({"version":1})"), "request has no state");
-	CHECK_THROWS_WITH(parse_request(R"({"version":1,"state":"{}","uid":0})"), "request has an unknown field uid");
-	CHECK_THROWS_WITH(parse_request(R"({"version":1,"state":"{}","seccomp":"x"})"), Contains("seccomp"));
+	CHECK_THROWS_WITH(parse_request(R"({"version":2,"op":"record","state":"{}"})"), Contains("protocol version 1"));
+	CHECK_THROWS_WITH(parse_request(R"({"version":1,"state":"{}"})"), "request's op is neither record nor status");
+	CHECK_THROWS_WITH(parse_request(R"({"version":1,"op":"record"})"), "request has no state");
+	CHECK_THROWS_WITH(parse_request(R"({"version":1,"op":"record","state":"{}","uid":0})"),
+			  "request has an unknown field uid");
+	CHECK_THROWS_WITH(parse_request(R"({"version":1,"op":"status","state":"{}"})"), "request has an unknown field state");
+	CHECK_THROWS_WITH(parse_request(R"({"version":1,"op":"record","state":"{}","seccomp":"x"})"), Contains("seccomp"));
 }
 
 namespace {
@@ -47,7 +53,7 @@ auto soon() { return std::chrono::steady_clock::now() + std::chrono::seconds(5);
 
 } // namespace
 
-TEST_CASE("a request arrives with its one directory; none, or a silent caller, is refused", "[service]")
+TEST_CASE("a request arrives with its one directory, or none; a silent or oversized one is refused", "[service]")
 {
 	{
 		Pair p;
@@ -61,7 +67,7 @@ TEST_CASE("a request arrives with its one directory; none, or a silent caller, i
 		Pair p;
 		REQUIRE(::write(p.hook.get(), "{}", 2) == 2);
 		::shutdown(p.hook.get(), SHUT_WR);
-		CHECK_THROWS_WITH(receive_request(p.service.get(), soon()), "request carries no profile directory");
+		CHECK_FALSE(receive_request(p.service.get(), soon()).dir); // a status request's
 	}
 	{
 		Pair p; // connects, sends nothing
