@@ -124,6 +124,14 @@ void add_recording_options(CLI::App& app, RecordingOptions& opts)
 		->capture_default_str();
 }
 
+// A whole number from `low` to `high`, its default shown.
+template <typename T>
+void add_ranged_option(CLI::App& app, const std::string& name, T& value, const std::string& what,
+		       const std::string& type, int low, int high)
+{
+	app.add_option(name, value, what)->type_name(type)->check(CLI::Range(low, high))->capture_default_str();
+}
+
 // Where the recording service listens, for the hook and a user's status.
 void add_service_socket_option(CLI::App& app, std::string& socket, const std::string& what)
 {
@@ -195,10 +203,7 @@ CommandLine::CommandLine()
 	stability_cmd = app.add_subcommand(
 		"stability", "say in how many runs each syscall and argument value was seen, and whether the last --settle "
 			     "runs added nothing; exit status 0 if so, 1 if not yet, 2 on error");
-	stability_cmd->add_option("--settle", stability.settle, "runs in a row that must add nothing")
-		->type_name("N")
-		->check(CLI::Range(1, 100))
-		->capture_default_str();
+	add_ranged_option(*stability_cmd, "--settle", stability.settle, "runs in a row that must add nothing", "N", 1, 100);
 	stability_cmd->add_flag("--json", stability.json, "as JSON, for scripts");
 	stability_cmd->add_option("REPORT", stability.reports, "OUT.report.json of each run (its OUT.json beside it)")
 		->type_name("")
@@ -219,14 +224,10 @@ CommandLine::CommandLine()
 	service_cmd = app.add_subcommand(
 		"service", "record containers for callers without BPF privilege (rootless podman's hooks), on the "
 			   "socket systemd passes (oci-seccomp-recorder.socket), into each caller's own directory");
-	service_cmd->add_option("--max-per-user", service.max_per_user, "requests and recordings under way per user")
-		->type_name("N")
-		->check(CLI::Range(1, 1024))
-		->capture_default_str();
-	service_cmd->add_option("--idle-exit", idle_exit_, "exit after this long with nothing under way (0: never)")
-		->type_name("SECONDS")
-		->check(CLI::Range(0, 86400))
-		->capture_default_str();
+	add_ranged_option(*service_cmd, "--max-per-user", service.max_per_user, "requests and recordings under way per user",
+			  "N", 1, 1024);
+	add_ranged_option(*service_cmd, "--idle-exit", idle_exit_, "exit after this long with nothing under way (0: never)",
+			  "SECONDS", 0, 86400);
 	add_recording_options(*service_cmd, service.recording);
 	add_log_options(*service_cmd, service.log_file, service.verbose);
 	app.require_subcommand(0, 1);
