@@ -3,6 +3,7 @@
 
 #include <poll.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
@@ -136,4 +137,9 @@ bool in_initial_user_namespace()
 	std::ifstream in("/proc/self/uid_map");
 	std::string map((std::istreambuf_iterator<char>(in)), {});
 	return is_initial_uid_map(map);
+}
+
+bool node_root()
+{
+	return ::geteuid() == 0 && in_initial_user_namespace();
 }

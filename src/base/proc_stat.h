@@ -53,3 +53,6 @@ bool is_initial_uid_map(std::string_view uid_map);
 // Whether this process runs in the node's initial user namespace, not in one
 // of its own (rootless podman runs its hooks in its user namespace).
 bool in_initial_user_namespace();
+// Root in the node's initial user namespace: what loading or joining the
+// node's BPF program takes (a rootless podman hook is root only in its own).
+bool node_root();

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "base/log.h"
+#include "base/proc_stat.h"
 #include "commands/commands.h"
 #include "hook/command_line.h"
 #include "hook/prestart.h"
@@ -30,7 +31,9 @@ int main(int argc, char** argv)
 		return cleanup_command();
 	bool service = cli.service_cmd->parsed();
 	try {
-		logging::open(service ? cli.service.log_file : cli.hook.log_file);
+		// The node's log file is root's: a rootless user's hook, which the
+		// recording service records for, logs to stderr (podman shows it).
+		logging::open(service ? cli.service.log_file : node_root() ? cli.hook.log_file : "");
 		logging::set_verbose(service ? cli.service.verbose : cli.hook.verbose);
 		return service ? serve(cli.service) : prestart(cli.hook);
 	} catch (const std::exception& e) {

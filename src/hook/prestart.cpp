@@ -28,7 +28,7 @@ int prestart(const HookOptions& opts)
 	// Rootless podman runs its hooks in its own user namespace, where the
 	// node's BPF program can be neither loaded nor joined: the recording
 	// service records for the user, into the user's own directory.
-	if (!in_initial_user_namespace() || ::geteuid() != 0) {
+	if (!node_root()) {
 		std::string dir = user_profile_dir();
 		request_recording(state_json, state.bundle, dir, opts.service_socket, opts.timeout);
 		logging::info("container " + state.id + ": the recording service records it into " + dir + "/" +

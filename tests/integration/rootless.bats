@@ -47,7 +47,8 @@ remove_users() {
 setup() {
 	setup_recorder
 	# The user's own tree: storage, run dir, a rootfs it owns, and the
-	# hook's JSON as the package installs it.
+	# hook's JSON as the package installs it, with the node's log file
+	# (root's: a user's hook logs to stderr without it).
 	USER_WORK=$(mktemp -d /tmp/rootless-it.XXXXXX)
 	chmod 755 "$USER_WORK"
 	cp -a "$ROOTFS" "$USER_WORK/rootfs"
@@ -55,7 +56,8 @@ setup() {
 	SERVICE_SOCKET=$USER_WORK/service.sock
 	SERVICE_LOG=$WORK/service.log
 	sed -e "s|@HOOK_PATH@|$HOOK_BINARY|" -e "s|@DEFAULT_PROFILE_DIR@|$PROFILES|" "$HOOKS_TEMPLATE" |
-		jq --arg socket "$SERVICE_SOCKET" '.hook.args += ["--service-socket", $socket]' \
+		jq --arg socket "$SERVICE_SOCKET" --arg log "$HOOK_LOG" \
+			'.hook.args += ["--service-socket", $socket, "--log-file", $log]' \
 			>"$USER_WORK/hooks/oci-seccomp-recorder.json"
 	chown -R "$ROOTLESS_USER:" "$USER_WORK"
 	USER_PROFILES=$(user_home "$ROOTLESS_USER")/.local/share/oci-seccomp-profiles
@@ -298,5 +300,19 @@ with_own_target() {
 	PROFILES=$USER_PROFILES wait_for_profile three
 	podman_as "$ROOTLESS_USER" -- kill two
 	PROFILES=$USER_PROFILES wait_for_profile two
+	assert_no_leftovers
+}
+
+@test "the service exits when idle, never while a recording runs" {
+	start_service --idle-exit 2
+	podman_as "$ROOTLESS_USER" -- run -d --name held --runtime "$RUNTIME" --network none --ulimit nofile=1024:1024 \
+		--annotation "$ANNOTATION=of:held.json" --rootfs "$USER_WORK/rootfs" /bin/sleep 30
+	sleep 4 # twice the idle time, with a recording under way
+	kill -0 "$SERVICE_PID"
+	podman_as "$ROOTLESS_USER" -- kill held
+	PROFILES=$USER_PROFILES wait_for_profile held
+	wait_until 10 sh -c "! kill -0 $SERVICE_PID 2>/dev/null"
+	grep -q "recording service: idle, exiting" "$SERVICE_LOG"
+	SERVICE_PID=
 	assert_no_leftovers
 }
