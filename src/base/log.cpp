@@ -5,7 +5,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
+#include <vector>
 
 #include "base/error.h"
 #include "base/fd.h"
@@ -67,6 +70,19 @@ void open(const std::string& log_file)
 }
 
 void detach_stderr() { to_stderr = false; }
+
+void close_other_fds()
+{
+	std::vector<int> fds;
+	std::error_code err;
+	for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", err)) {
+		int fd = std::atoi(entry.path().filename().c_str());
+		if (fd > STDERR_FILENO && fd != log_fd.get())
+			fds.push_back(fd);
+	}
+	for (int fd : fds) // the directory's own descriptor is gone by now: EBADF
+		::close(fd);
+}
 
 void set_verbose(bool on) { verbose_on = on; }
 bool verbose() { return verbose_on; }

@@ -11,6 +11,9 @@ namespace logging {
 void open(const std::string& log_file);
 // The tracing child gives up its stderr (the runtime's pipe) and logs on.
 void detach_stderr();
+// Closes every descriptor but stdio and the log file's: a process that
+// lives on keeps nothing it inherited.
+void close_other_fds();
 // With it on, debug() lines are logged too (--verbose).
 void set_verbose(bool on);
 bool verbose();

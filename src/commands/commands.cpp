@@ -20,6 +20,7 @@
 #include "node/recordings.h"
 #include "profile/oci_artifact.h"
 #include "profile/profile_dir.h"
+#include "profile/report.h"
 #include "profile/ruleset.h"
 #include "profile/seccompprofile.h"
 #include "profile/stability.h"
@@ -178,9 +179,14 @@ int status_command(bool as_json, const std::string& service_socket)
 	return run_command("status", 1, [&] {
 		// The node's BPF maps are root's: a user asks the recording service,
 		// which answers with that user's own recordings.
-		nlohmann::json list = ::geteuid() == 0 ? nlohmann::json(recordings_json(running_recordings()))
-						       : request_status(service_socket, kStatusWait);
-		write_output("", as_json ? list.dump(2) + "\n" : status_table(list));
+		bool root = ::geteuid() == 0;
+		nlohmann::json list = root ? nlohmann::json(recordings_json(running_recordings()))
+					   : request_status(service_socket, kStatusWait);
+		std::string out = as_json ? list.dump(2) + "\n" : status_table(list);
+		if (std::optional<Lingering> lingering = root && !as_json && list.empty() ? load_lingering() : std::nullopt)
+			out += "the BPF recorder lingers, loaded and detached, until " + utc_time({lingering->until, 0}) +
+			       ": the next recording attaches it without loading (cleanup unloads it now)\n";
+		write_output("", out);
 		return 0;
 	});
 }
@@ -252,9 +258,12 @@ int cleanup_command()
 {
 	return run_command("cleanup", 1, [&] {
 		NodeLock lock(std::chrono::seconds(10));
+		bool lingered = load_lingering().has_value();
 		size_t freed = NodeProgram::tidy(lock);
-		write_output("", freed ? "freed " + std::to_string(freed) + " recording slot(s) of tracing children that are gone\n"
-				       : "nothing to clean up\n");
+		std::string out = freed ? "freed " + std::to_string(freed) + " recording slot(s) of tracing children that are gone\n" : "";
+		if (lingered && !load_lingering())
+			out += "unloaded the lingering BPF recorder\n";
+		write_output("", out.empty() ? "nothing to clean up\n" : out);
 		return 0;
 	});
 }

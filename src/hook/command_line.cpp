@@ -104,6 +104,14 @@ std::string usage(const CLI::App& command, const std::string& name)
 	return line + positionals;
 }
 
+// A whole number from `low` to `high`, its default shown.
+template <typename T>
+void add_ranged_option(CLI::App& app, const std::string& name, T& value, const std::string& what,
+		       const std::string& type, int low, int high)
+{
+	app.add_option(name, value, what)->type_name(type)->check(CLI::Range(low, high))->capture_default_str();
+}
+
 // How recordings are made: the hook's options, and the recording service's.
 void add_recording_options(CLI::App& app, RecordingOptions& opts)
 {
@@ -122,14 +130,10 @@ void add_recording_options(CLI::App& app, RecordingOptions& opts)
 		->type_name("DIR")
 		->check(CLI::Validator(check_absolute_or_empty, ""))
 		->capture_default_str();
-}
-
-// A whole number from `low` to `high`, its default shown.
-template <typename T>
-void add_ranged_option(CLI::App& app, const std::string& name, T& value, const std::string& what,
-		       const std::string& type, int low, int high)
-{
-	app.add_option(name, value, what)->type_name(type)->check(CLI::Range(low, high))->capture_default_str();
+	add_ranged_option(app, "--linger", opts.linger,
+			  "after the last recording on the node, keep the program loaded and detached this long, for the "
+			  "next recording to attach without loading (0: unload at once; cleanup unloads it)",
+			  "SECONDS", 0, 86400);
 }
 
 // Where the recording service listens, for the hook and a user's status.

@@ -4,12 +4,15 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -33,12 +36,17 @@ namespace {
 
 constexpr const char* kBpffs = "/sys/fs/bpf";
 constexpr const char* kPinRoot = "/sys/fs/bpf/oci-seccomp-recorder";
-// The one program not attached at load: only while a recording watches what
-// a seccomp filter denies (it runs at every syscall's exit on the node).
-constexpr const char* kExitProg = SKELETON_PROG(on_sys_exit);
-constexpr const char* kExitTracepoint = "sys_exit";
-// A pinned link's name: "link_" and its program's.
+// Each program is pinned under the raw tracepoint its section names, so that
+// pins alone say where to attach it (a lingering program is attached again
+// from its pins): "attach_" and the tracepoint for those attached while any
+// recording runs; "watch_" for the one attached only while a recording
+// watches what a seccomp filter denies (it runs at every syscall's exit on
+// the node). A link is pinned as "link_" and its tracepoint: it keeps its
+// program attached until it is unpinned.
+constexpr const char* kAttachPrefix = "attach_";
+constexpr const char* kWatchPrefix = "watch_";
 constexpr const char* kLinkPrefix = "link_";
+constexpr const char* kRawTracepoint = "raw_tp/";
 
 // libbpf hands a verifier log over in one call, thousands of lines: each is
 // logged whole, on its own, as the one naming the refused instruction is
@@ -131,16 +139,67 @@ bool fully_pinned(const std::string& dir)
 	return ::access(dir.c_str(), F_OK) == 0;
 }
 
-// Attaches a pinned program to a raw tracepoint and pins its link, which
-// keeps it attached.
-void attach_exit_program(const std::string& dir)
+// The tracepoints of the programs pinned in `dir` under `prefix`.
+std::vector<std::string> pinned_tracepoints(const std::string& dir, const std::string& prefix)
 {
-	int link = bpf_raw_tracepoint_open(kExitTracepoint, get_pinned(dir + "/" + kExitProg).get());
+	std::vector<std::string> tracepoints;
+	std::error_code err;
+	for (const auto& entry : std::filesystem::directory_iterator(dir, err)) {
+		std::string name = entry.path().filename();
+		if (name.starts_with(prefix))
+			tracepoints.push_back(name.substr(prefix.size()));
+	}
+	return tracepoints;
+}
+
+std::string link_pin(const std::string& dir, const std::string& tracepoint)
+{
+	return dir + "/" + kLinkPrefix + tracepoint;
+}
+
+// Attaches the program pinned as `prefix` + `tracepoint` to that raw
+// tracepoint, and pins the link.
+void attach_pinned(const std::string& dir, const std::string& prefix, const std::string& tracepoint)
+{
+	int link = bpf_raw_tracepoint_open(tracepoint.c_str(), get_pinned(dir + "/" + prefix + tracepoint).get());
 	if (link < 0)
-		check_bpf(-errno, std::string("attach BPF program ") + kExitProg);
+		check_bpf(-errno, "attach BPF program to " + tracepoint);
 	UniqueFd owned(link);
-	check_bpf(bpf_obj_pin(link, (dir + "/" + kLinkPrefix + kExitProg).c_str()),
-		  std::string("pin BPF link ") + kExitProg);
+	check_bpf(bpf_obj_pin(link, link_pin(dir, tracepoint).c_str()), "pin BPF link of " + tracepoint);
+}
+
+// Whether the programs attached while any recording runs are attached: not
+// while the program lingers.
+bool attached(const std::string& dir)
+{
+	for (const std::string& tracepoint : pinned_tracepoints(dir, kAttachPrefix))
+		if (::access(link_pin(dir, tracepoint).c_str(), F_OK) < 0)
+			return false;
+	return true;
+}
+
+void attach_all(const std::string& dir)
+{
+	for (const std::string& tracepoint : pinned_tracepoints(dir, kAttachPrefix))
+		if (::access(link_pin(dir, tracepoint).c_str(), F_OK) < 0)
+			attach_pinned(dir, kAttachPrefix, tracepoint);
+}
+
+// The program lingers no more: the process waiting to unload it has nothing
+// left to wait for (one waits at a time).
+void stop_lingering()
+{
+	if (std::optional<Lingering> lingering = load_lingering())
+		if (std::optional<UniqueFd> waiter = open_process(lingering->waiter, lingering->waiter_start))
+			::syscall(SYS_pidfd_send_signal, waiter->get(), SIGTERM, nullptr, 0);
+	forget_lingering();
+}
+
+// Unpinning a link detaches its program.
+void detach_all(const std::string& dir)
+{
+	for (const std::string& tracepoint : pinned_tracepoints(dir, kLinkPrefix))
+		::unlink(link_pin(dir, tracepoint).c_str());
 }
 
 // Empties and removes a partial pin directory: links first, which detaches
@@ -186,13 +245,9 @@ Skeleton load(const std::string& btf)
 	return skel;
 }
 
-struct DestroyLink {
-	void operator()(bpf_link* link) const { bpf_link__destroy(link); }
-};
-
-// Pins every map and program of the loaded object in `dir`, each under its
-// own name, and attaches every program but the exit one to the tracepoint
-// its section names, pinning the link (which keeps it attached).
+// Pins every map of the loaded object in `dir` under its own name, and
+// every program under its tracepoint (see kAttachPrefix), attaching those
+// attached while any recording runs.
 void pin(const recorder_bpf& skel, const std::string& dir)
 {
 	bpf_map* map;
@@ -205,16 +260,14 @@ void pin(const recorder_bpf& skel, const std::string& dir)
 	bpf_program* prog;
 	bpf_object__for_each_program(prog, skel.obj) {
 		std::string name = bpf_program__name(prog);
-		if (prog == skel.progs.on_sys_exit) {
-			check_bpf(bpf_program__pin(prog, (dir + "/" + name).c_str()), "pin BPF program " + name);
-			continue;
-		}
-		std::unique_ptr<bpf_link, DestroyLink> link(bpf_program__attach(prog));
-		if (!link)
-			check_bpf(-errno, "attach BPF program " + name);
-		check_bpf(bpf_link__pin(link.get(), (dir + "/" + kLinkPrefix + name).c_str()),
-			  "pin BPF link " + name);
+		std::string section = bpf_program__section_name(prog);
+		if (!section.starts_with(kRawTracepoint))
+			throw Error("BPF program " + name + " is not for a raw tracepoint: " + section);
+		std::string tracepoint = section.substr(std::string_view(kRawTracepoint).size());
+		const char* prefix = prog == skel.progs.on_sys_exit ? kWatchPrefix : kAttachPrefix;
+		check_bpf(bpf_program__pin(prog, (dir + "/" + prefix + tracepoint).c_str()), "pin BPF program " + name);
 	}
+	attach_all(dir);
 }
 
 // Loads, pins and attaches the recorder. Returns whether the BTF cache
@@ -265,6 +318,11 @@ NodeProgram::NodeProgram(const NodeLock&, const std::string& btf_cache_dir)
 	if (fully_pinned(dir)) {
 		require_trusted_dir(kPinRoot, false);
 		require_trusted_dir(dir, false);
+		if (!attached(dir)) { // it lingers: verified and loaded, only detached
+			attach_all(dir);
+			stop_lingering();
+			logging::info("attached the lingering BPF recorder (no load), pinned at " + dir);
+		}
 	} else {
 		make_dir(kPinRoot);
 		require_trusted_dir(kPinRoot, false);
@@ -321,11 +379,11 @@ uint32_t NodeProgram::claim(const NodeLock&, const Target& target, bool watch_de
 	return slot;
 }
 
-uint32_t NodeProgram::release(const NodeLock&, uint32_t slot)
+uint32_t NodeProgram::release(const NodeLock&, uint32_t slot, std::chrono::seconds linger)
 {
 	uint32_t generation = slots().release(slot);
 	update_exit_program();
-	unload_if_idle();
+	unload_if_idle(linger);
 	return generation;
 }
 
@@ -366,12 +424,13 @@ std::vector<SlotTable::InUse> NodeProgram::slots_in_use()
 void NodeProgram::update_exit_program()
 {
 	bool wanted = slots().any_watching_denials();
-	std::string link = dir_ + "/" + kLinkPrefix + kExitProg;
-	bool attached = ::access(link.c_str(), F_OK) == 0;
-	if (wanted && !attached) {
-		attach_exit_program(dir_);
-	} else if (!wanted && attached) {
-		::unlink(link.c_str()); // detaches
+	for (const std::string& tracepoint : pinned_tracepoints(dir_, kWatchPrefix)) {
+		std::string link = link_pin(dir_, tracepoint);
+		bool linked = ::access(link.c_str(), F_OK) == 0;
+		if (wanted && !linked)
+			attach_pinned(dir_, kWatchPrefix, tracepoint);
+		else if (!wanted && linked)
+			::unlink(link.c_str()); // detaches
 	}
 }
 
@@ -408,17 +467,40 @@ size_t NodeProgram::tidy(const NodeLock&)
 	}
 	size_t freed = program->slots().free_stale();
 	program->update_exit_program();
-	program->unload_if_idle();
+	program->unload_if_idle(std::chrono::seconds(0));
 	return freed;
 }
 
-void NodeProgram::unload_if_idle()
+bool NodeProgram::expire(const NodeLock&)
+{
+	std::optional<NodeProgram> program = open_pinned();
+	if (!program || program->slots().any_in_use() || attached(program->dir_))
+		return false; // gone, or recording again
+	std::optional<Lingering> lingering = load_lingering();
+	if (lingering && std::time(nullptr) < lingering->until)
+		return false; // a later recording's wait, not this one's
+	program->unload_if_idle(std::chrono::seconds(0));
+	return true;
+}
+
+void NodeProgram::unload_if_idle(std::chrono::seconds linger)
 {
 	if (slots().any_in_use())
 		return;
+	if (linger.count() > 0) {
+		detach_all(dir_);
+		std::time_t now = std::time(nullptr);
+		std::optional<ProcStat> self = proc_stat(::getpid());
+		save_lingering({now, now + linger.count(), ::getpid(), self ? self->start : 0});
+		lingering_ = true;
+		logging::info("last recording done: detached the BPF recorder; it stays loaded for " +
+			      std::to_string(linger.count()) + " s, for the next recording to attach (cleanup unloads it)");
+		return;
+	}
+	stop_lingering();
 	maps_.reset();
 	remove_pins(dir_);
 	::rmdir(kPinRoot); // fails, as it should, while another build's pins are there
 	forget_all_recording_info();
-	logging::info("last recording done: detached and unpinned the BPF recorder");
+	logging::info("no recording left: detached, unpinned and unloaded the BPF recorder");
 }

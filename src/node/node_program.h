@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 // The node's one recorder program. The first recording loads it, pins it in
 // bpffs and attaches it, every later one shares it, and the last one out
-// detaches and unpins it all: one program on sys_enter however many
-// containers are recorded, and nothing of ours in the kernel when none is.
+// detaches it: one program on sys_enter however many containers are
+// recorded, and none attached when none is. Detached, it lingers, loaded,
+// for a while (--linger), so that the next recording only attaches it;
+// then, or at cleanup, it is unpinned and unloaded.
 // Every change happens under the node lock; the slots' bookkeeping is
 // SlotTable's.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,10 +38,16 @@ public:
 	// sys_exit program while any recording does. With `arg_rules`, it keeps
 	// the argument values of enum arg_syscall's syscalls too.
 	uint32_t claim(const NodeLock& lock, const Target& target, bool watch_denied, bool arg_rules);
-	// Stops recording into the slot and frees it; unloads everything when it
-	// was the last slot in use. Returns the recording's generation, whose
-	// entries in the maps are left for forget().
-	uint32_t release(const NodeLock& lock, uint32_t slot);
+	// Stops recording into the slot and frees it. When it was the last slot
+	// in use, detaches the program and leaves it loaded for `linger` (then
+	// lingering() is true: see expire()), or unloads it all if that is 0.
+	// Returns the recording's generation, whose entries in the maps are
+	// left for forget().
+	uint32_t release(const NodeLock& lock, uint32_t slot, std::chrono::seconds linger);
+	bool lingering() const { return lingering_; }
+	// Unloads a lingering program whose time is up; false if it is gone,
+	// recording again, or lingers on for a later recording's time.
+	static bool expire(const NodeLock& lock);
 	// Removes a released recording's entries, without the node lock: at a
 	// mass exit, the part of a release that takes time in proportion to the
 	// maps' sizes keeps no other recording waiting.
@@ -54,8 +63,9 @@ public:
 	std::vector<std::pair<struct refusal_key, struct refusal>> read_stacked_refusals(uint32_t slot) const;
 
 	// After a tracing child died without cleaning up (killed, say, half-way
-	// through loading): frees the slots of children that are gone, and
-	// removes everything if no recording is left. Returns how many it freed.
+	// through loading), and for cleanup: frees the slots of children that
+	// are gone, and removes everything if no recording is left (a lingering
+	// program too). Returns how many it freed.
 	static size_t tidy(const NodeLock& lock);
 
 	// The program this build pinned, opened without loading; none when no
@@ -68,11 +78,12 @@ private:
 	explicit NodeProgram(std::string dir);
 	// The slots, their owners checked through /proc.
 	SlotTable slots();
-	void unload_if_idle();
+	void unload_if_idle(std::chrono::seconds linger);
 	// The sys_exit program attached exactly while an in-use slot watches.
 	void update_exit_program();
 
 	std::string dir_;
 	std::string uncached_btf_; // the BTF cache dir to write, after a load without it
 	std::optional<BpfSlotMaps> maps_;
+	bool lingering_ = false;
 };

@@ -10,7 +10,9 @@ constexpr std::chrono::seconds kClaimWait{10};
 
 } // namespace
 
-Recorder::Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules)
+Recorder::Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules,
+		   std::chrono::seconds linger)
+	: linger_(linger)
 {
 	NodeLock lock(kClaimWait);
 	program_.emplace(lock, btf_cache_dir);
@@ -29,7 +31,7 @@ bool Recorder::release(std::chrono::milliseconds wait)
 		uint32_t generation;
 		{
 			NodeLock lock(wait);
-			generation = program_->release(lock, slot_);
+			generation = program_->release(lock, slot_, linger_);
 		}
 		released_ = true;
 		program_->forget(slot_, generation);

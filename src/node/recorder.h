@@ -57,16 +57,21 @@ public:
 	// With `watch_denied`, what the container's seccomp filter denies is
 	// noted too (Recorded::denied); with `arg_rules`, the argument values
 	// of enum arg_syscall's syscalls (Recorded::arguments).
-	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules);
+	// `linger`: see NodeProgram::release.
+	Recorder(const Target& target, const std::string& btf_cache_dir, bool watch_denied, bool arg_rules,
+		 std::chrono::seconds linger);
 	// Stops recording unless release() did.
 	~Recorder() override;
 	Recorder(const Recorder&) = delete;
 	Recorder& operator=(const Recorder&) = delete;
 
-	// The last recording on the node unloads the program. A slot not
-	// released is for a later release, or for the next claim or cleanup
-	// once this process is gone.
+	// The last recording on the node detaches the program (and unloads it,
+	// or leaves it lingering). A slot not released is for a later release,
+	// or for the next claim or cleanup once this process is gone.
 	bool release(std::chrono::milliseconds wait) override;
+	// Whether the release left the program lingering: this process's to
+	// unload once its time is up (NodeProgram::expire).
+	bool left_lingering() const { return program_ && program_->lingering(); }
 	Recorded read() const override;
 	// See NodeProgram::write_btf_cache.
 	void write_btf_cache() const { program_->write_btf_cache(); }
@@ -76,5 +81,6 @@ public:
 private:
 	std::optional<NodeProgram> program_;
 	uint32_t slot_ = 0;
+	std::chrono::seconds linger_;
 	bool released_ = false;
 };

@@ -18,6 +18,8 @@ namespace {
 constexpr const char* kDir = "/run/oci-seccomp-recorder";
 constexpr size_t kMaxInfoBytes = 64 << 10;
 
+constexpr const char* kLingering = "lingering.json";
+
 std::string file_name(uint32_t slot)
 {
 	return "slot-" + std::to_string(slot) + ".json";
@@ -90,6 +92,39 @@ void forget_recording_info(uint32_t slot)
 {
 	if (UniqueFd dir = open_dir())
 		::unlinkat(dir.get(), file_name(slot).c_str(), 0);
+}
+
+void save_lingering(const Lingering& lingering)
+{
+	if (::mkdir(kDir, 0700) < 0 && errno != EEXIST)
+		throw_errno(std::string("create ") + kDir);
+	UniqueFd dir = open_dir();
+	if (!dir)
+		throw_errno(std::string("open ") + kDir);
+	nlohmann::ordered_json j = {{"since", lingering.since}, {"until", lingering.until}, {"waiter", lingering.waiter},
+				   {"waiter_start", lingering.waiter_start}};
+	OutputFile(std::move(dir), kLingering, std::string(kDir) + "/" + kLingering).write_atomically(j.dump() + "\n", 0600);
+}
+
+std::optional<Lingering> load_lingering()
+{
+	UniqueFd dir = open_dir();
+	UniqueFd fd(dir ? ::openat(dir.get(), kLingering, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1);
+	if (!fd)
+		return std::nullopt;
+	try {
+		nlohmann::json j = parse_json(read_capped(fd.get(), kMaxInfoBytes, kLingering), kLingering);
+		return Lingering{j.at("since").get<int64_t>(), j.at("until").get<int64_t>(), j.at("waiter").get<int>(),
+				 j.at("waiter_start").get<uint64_t>()};
+	} catch (const std::exception&) {
+		return std::nullopt;
+	}
+}
+
+void forget_lingering()
+{
+	if (UniqueFd dir = open_dir())
+		::unlinkat(dir.get(), kLingering, 0);
 }
 
 void forget_all_recording_info()

@@ -27,5 +27,18 @@ void save_recording_info(uint32_t slot, const RecordingInfo& info);
 // None if the slot has no file (not written yet, or removed).
 std::optional<RecordingInfo> load_recording_info(uint32_t slot);
 void forget_recording_info(uint32_t slot);
+
+// The node's program lingers, detached: since when and until when (seconds
+// since the epoch), and the process that unloads it then.
+struct Lingering {
+	int64_t since = 0;
+	int64_t until = 0;
+	int waiter = 0;            // its pid
+	uint64_t waiter_start = 0; // and start time (see ProcStat)
+};
+void save_lingering(const Lingering& lingering);
+// None if it does not linger (or the file is not ours).
+std::optional<Lingering> load_lingering();
+void forget_lingering();
 // Removes the directory once no recording is left.
 void forget_all_recording_info();

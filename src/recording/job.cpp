@@ -43,5 +43,6 @@ RecordingJob prepare_job(const State& state, const Request& req, ProfileDir dir,
 			    opts.btf_cache_dir,
 			    req.allow_denied.value_or(opts.allow_denied),
 			    req.arg_rules.value_or(opts.arg_rules),
-			    std::nullopt};
+			    std::nullopt,
+			    std::chrono::seconds(opts.linger)};
 }

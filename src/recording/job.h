@@ -5,6 +5,7 @@
 // container it records itself, the recording service for a caller's.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,9 @@ struct RecordingOptions {
 	bool seccompprofile = false;
 	bool allow_denied = false;
 	bool arg_rules = false;
+	// Seconds the program stays loaded, detached, after the last recording
+	// on the node (0: unloaded at once).
+	unsigned linger = 600;
 };
 
 // Where the profile also goes as a SeccompProfile resource, and its name.
@@ -51,6 +55,7 @@ struct RecordingJob {
 	bool allow_denied = false;           // allow what the container's filter denied
 	bool arg_rules = false;              // allow syscalls only with the argument values seen
 	std::optional<uid_t> owner;          // the user a service recording is for (status shows it)
+	std::chrono::seconds linger{0};      // see RecordingOptions
 };
 
 // The job for the container of `state`, recorded as `req` asks, into

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <optional>
@@ -15,11 +16,13 @@
 #include "base/child_process.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/proc_stat.h"
 #include "base/signal_fd.h"
 #include "recording/recording_end.h"
 #include "node/node_program.h"
 #include "node/recorder.h"
 #include "node/recording_info.h"
+#include "node/node_lock.h"
 
 namespace {
 
@@ -43,6 +46,52 @@ void detach_from_runtime()
 	logging::detach_stderr();
 }
 
+// The last recording out left the program lingering: a process of its own
+// unloads it when its time is up, unless a recording came meanwhile (then
+// that one's end decides). This one exits as ever: whoever waits for it
+// (stop, the recording service's cap) does not wait the linger out.
+void unload_when_due()
+{
+	pid_t recording = ::getpid();
+	pid_t pid = ::fork();
+	if (pid < 0)
+		logging::warn(std::string("fork the process that unloads the lingering BPF recorder: ") +
+			      std::strerror(errno) + "; cleanup unloads it");
+	if (pid != 0)
+		return;
+	int status = 0;
+	try {
+		logging::close_other_fds(); // the container's namespaces, its files, the runtime's pipes
+		UniqueFd signals = block_into_signalfd({SIGTERM, SIGINT, SIGHUP});
+		std::optional<Lingering> lingering;
+		{
+			// This process, not the recording's, is the one cleanup stops.
+			NodeLock lock(std::chrono::seconds(10));
+			lingering = load_lingering();
+			std::optional<ProcStat> self = proc_stat(::getpid());
+			if (!lingering || lingering->waiter != recording || !self)
+				::_exit(0); // a recording came, or cleanup unloaded it
+			lingering->waiter = ::getpid();
+			lingering->waiter_start = self->start;
+			save_lingering(*lingering);
+		}
+		long long left = lingering->until - std::time(nullptr) + 1;
+		struct pollfd p = {signals.get(), POLLIN, 0};
+		int n;
+		while ((n = ::poll(&p, 1, static_cast<int>(std::max(0LL, left) * 1000))) < 0 && errno == EINTR) {
+		}
+		if (n == 0) { // not told to stop (cleanup unloads it itself)
+			NodeLock lock(std::chrono::seconds(10));
+			if (NodeProgram::expire(lock))
+				logging::info("unloaded the lingering BPF recorder: no recording came in time");
+		}
+	} catch (const std::exception& e) {
+		logging::error("unload the lingering BPF recorder: " + std::string(e.what()));
+		status = 1;
+	}
+	::_exit(status);
+}
+
 } // namespace
 
 int record_here(const RecordingJob& job, int ready_fd)
@@ -58,7 +107,8 @@ int record_here(const RecordingJob& job, int ready_fd)
 		// Before the claim: a version written after this point is an
 		// overlapping recording's, merged rather than replaced.
 		writes.at_start = job.output.version();
-		rec.emplace(job.target, job.btf_cache_dir, job.report.base.under_seccomp.value_or(false), job.arg_rules);
+		rec.emplace(job.target, job.btf_cache_dir, job.report.base.under_seccomp.value_or(false), job.arg_rules,
+			    job.linger);
 	} catch (const std::exception& e) {
 		send_line(ready_fd, std::string("error: ") + e.what());
 		return 1;
@@ -106,7 +156,10 @@ int record_here(const RecordingJob& job, int ready_fd)
 			logging::info("no snapshot of " + job.output.display() + ": the container's process has not started yet");
 	}
 	int status = end_recording(job, *rec, writes, ended_by, ProfileFiles{});
+	bool lingering = rec->left_lingering();
 	rec.reset();
+	if (lingering)
+		unload_when_due();
 	return status;
 }
 

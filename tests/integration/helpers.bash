@@ -51,13 +51,15 @@ setup_recorder() {
 }
 
 # The hook's JSON as the package installs it (so its "when" is the one under
-# test), pointed at the build's binary and test-local directories; extra hook
+# test), pointed at the build's binary and test-local directories, with no
+# linger (the last recording out unloads the program: every test ends with
+# nothing of ours in the kernel; shared.bats tests the linger); extra hook
 # arguments as a JSON array.
 # shellcheck disable=SC2120 # the test files pass the arguments
 install_hook() {
 	local extra_args=${1:-[]}
 	sed -e "s|@HOOK_PATH@|$HOOK_BINARY|" -e "s|@DEFAULT_PROFILE_DIR@|$PROFILES|" "$HOOKS_TEMPLATE" |
-		jq --arg log "$HOOK_LOG" --argjson extra "$extra_args" '.hook.args += ["--log-file", $log] + $extra' \
+		jq --arg log "$HOOK_LOG" --argjson extra "$extra_args" '.hook.args += ["--log-file", $log, "--linger", "0"] + $extra' \
 			>"$WORK/hooks/oci-seccomp-recorder.json"
 }
 

@@ -82,7 +82,7 @@ teardown() {
 # The service as its socket unit starts it: systemd passes it the listening
 # socket (the unit's SocketMode=0666 is the chmod here). Stopped by its pid.
 start_service() {
-	systemd-socket-activate -l "$SERVICE_SOCKET" "$HOOK_BINARY" service --idle-exit 0 --btf-cache "" "$@" \
+	systemd-socket-activate -l "$SERVICE_SOCKET" "$HOOK_BINARY" service --idle-exit 0 --btf-cache "" --linger 0 "$@" \
 		>"$SERVICE_LOG" 2>&1 &
 	SERVICE_PID=$!
 	wait_until 5 test -S "$SERVICE_SOCKET"

@@ -184,3 +184,55 @@ time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --lo
 	podman_ kill held
 	assert_no_leftovers
 }
+
+detached() { [[ "$(our_bpf_objects)" == *" links=0 "* ]]; }
+
+# Our programs' ids, sorted, one line.
+our_program_ids() {
+	local names
+	names=$(our_program_names | jq -Rnc '[inputs[:15]]')
+	bpftool -j prog show | jq -c --argjson names "$names" '[.[] | select(.name | IN($names[])) | .id] | sort'
+}
+
+@test "after the last recording the program lingers, detached; the next recording attaches it without loading" {
+	install_hook '["--linger", "60"]'
+	run record a /bin/probe call getsid
+	[ "$status" -eq 0 ]
+	wait_for_profile a
+	# Loaded and pinned, attached nowhere: no cost on the node's syscalls.
+	wait_until 5 detached
+	[[ "$(our_bpf_objects)" == "progs=5 "*" links=0 pins="* ]]
+	ids=$(our_program_ids)
+	run "$HOOK_BINARY" status
+	echo "$output"
+	[ "${lines[0]}" = "no recordings on this node" ]
+	[[ "${lines[1]}" == "the BPF recorder lingers, loaded and detached, until "*": the next recording attaches it without loading (cleanup unloads it now)" ]]
+	grep -q "last recording done: detached the BPF recorder; it stays loaded for 60 s" "$HOOK_LOG"
+	[ "$(tracing_children | wc -l)" = 1 ] # the process that unloads it when its time is up
+
+	run record b /bin/probe call getpgid
+	[ "$status" -eq 0 ]
+	wait_for_profile b
+	assert_has_syscall b getpgid
+	assert_lacks_syscall b getsid
+	[ "$(grep -c "loaded and attached the BPF recorder" "$HOOK_LOG")" = 1 ] # a's only
+	grep -q "attached the lingering BPF recorder (no load)" "$HOOK_LOG"
+	[ "$(our_program_ids)" = "$ids" ] # the same programs: not loaded again
+
+	run --separate-stderr "$HOOK_BINARY" cleanup
+	[ "$output" = "unloaded the lingering BPF recorder" ]
+	assert_no_leftovers # its waiter too
+}
+
+@test "a lingering program is unloaded when its time is up, unless a recording came meanwhile" {
+	install_hook '["--linger", "3"]'
+	run record a /bin/probe call getsid
+	wait_for_profile a
+	sleep 2
+	run record b /bin/probe call getpgid # attaches it; its end lingers 3 s more
+	wait_for_profile b
+	sleep 2 # a's time is up: its waiter leaves the program to b's
+	[[ "$(our_bpf_objects)" == "progs=5 "* ]]
+	assert_no_leftovers # by b's time
+	[ "$(grep -c "unloaded the lingering BPF recorder: no recording came in time" "$HOOK_LOG")" = 1 ]
+}

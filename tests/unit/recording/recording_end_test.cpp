@@ -75,7 +75,8 @@ struct Scratch {
 				    "",
 				    allow_denied,
 				    false,
-				    std::nullopt};
+				    std::nullopt,
+				    std::chrono::seconds(0)};
 	}
 };
 
