@@ -23,6 +23,7 @@ done
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
+export BUILD_DIR=$PWD/build
 export HOOK_BINARY=$PWD/build/oci-seccomp-recorder
 export PROBE_BINARY=$PWD/build/tests/integration/probe
 export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
@@ -70,6 +71,12 @@ ref_podman() {
 echo "oci-seccomp-recorder benchmark on $(uname -r), $(nproc) CPUs; RUNS=$RUNS REPS=$REPS LOOP_N=$LOOP_N"
 printf '%-52s %-28s %-28s %s\n' figure "oci-seccomp-recorder" "baseline (same run)" ratio
 
+# bench_loop's ns per call; getppid on the host, the median of REPS loops.
+loop_ns() { awk '/ns\/call/ { print $1 }'; }
+host_loop() { for _ in $(seq "$REPS"); do build/bench/bench_loop "$LOOP_N" | loop_ns; done | median; }
+# The program is loaded and pinned, attached nowhere.
+lingers() { [[ "$(our_bpf_objects)" == "progs=5 "*" links=0 "* ]]; }
+
 # --- 1. hook latency ----------------------------------------------------
 # From exec of the hook to its exit 0 with recording live, against a process
 # that is PID 1 of new PID and mount namespaces (a container's init at prestart).
@@ -83,8 +90,8 @@ hook_run_us() { # HOOK [ARGS...] -> microseconds, or "fail"
 	[ "$rc" = 0 ] && echo $((end - start)) || echo "fail $((end - start))"
 	stop_target
 }
-hook_latency_ms() { # [HOOK ARGS...]
-	for _ in $(seq "$RUNS"); do hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" "$@"; done |
+hook_latency_ms() { # [HOOK ARGS...] (no linger unless they say)
+	for _ in $(seq "$RUNS"); do hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 "$@"; done |
 		awk '{ print $1 / 1000 }' | spread
 }
 # Cold: no recording on the node, so the hook loads and attaches the program:
@@ -92,7 +99,7 @@ hook_latency_ms() { # [HOOK ARGS...]
 # recording does (the first one wrote the cache).
 lat_uncached=$(hook_latency_ms --btf-cache '')
 wait_until 10 nothing_left
-hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --btf-cache "$WORK/btf-cache" >/dev/null
+hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 --btf-cache "$WORK/btf-cache" >/dev/null
 wait_until 10 nothing_left
 [ -n "$(ls "$WORK/btf-cache")" ] || { echo "bench/run.sh: the hook wrote no BTF cache" >&2; exit 1; }
 lat_cold=$(hook_latency_ms --btf-cache "$WORK/btf-cache")
@@ -102,6 +109,22 @@ run_container -d --name keeper --annotation "$ANNOTATION=of:keeper.json" -- /bin
 lat_warm=$(hook_latency_ms)
 podman_ rm -f -t 0 keeper >/dev/null
 wait_until 10 nothing_left
+# Lingering: the last recording out left the program loaded and detached
+# (--linger), so each of these only attaches it (one load first, not counted).
+hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 600 --btf-cache "$WORK/btf-cache" >/dev/null
+lat_linger=$(hook_latency_ms --linger 600 --btf-cache "$WORK/btf-cache")
+wait_until 10 lingers
+# What it holds meanwhile: its maps' and programs' locked memory, and the
+# waiting process's.
+linger_prog_kb=$(bpftool -j prog show | jq --argjson names "$(our_program_names | jq -Rnc '[inputs[:15]]')" \
+	'[.[] | select(.name | IN($names[])) | .bytes_memlock] | add / 1024 | floor')
+linger_map_kb=$(bpftool -j map show | jq --argjson used "$(bpftool -j prog show | jq -c --argjson names "$(our_program_names | jq -Rnc '[inputs[:15]]')" '[.[] | select(.name | IN($names[])) | .map_ids // [] | .[]]')" \
+	'[.[] | select(.id | IN($used[])) | .bytes_memlock] | add / 1024 | floor')
+linger_waiter_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$(tracing_children | head -n 1)/status")
+linger_host=$(host_loop)
+"$HOOK_BINARY" cleanup >/dev/null
+wait_until 10 nothing_left
+linger_base=$(host_loop) # nothing attached, right after: the same moment's machine
 ref_lat=$(hook_run_us "$REF_HOOK" -s)
 ref_why=$(grep -o 'msg="[^"]*' "$WORK/hook.err" | tail -n 1 | cut -c6- || true)
 if [[ $ref_lat == fail* ]]; then
@@ -114,6 +137,7 @@ fi
 row "1. hook latency, ms (median [p25–p75], $RUNS runs): first recording on the node" "$lat_cold" "reference hook: $ref_cell" "$(ratio "$(median_of "$lat_cold")" "$(median_of "$lat_warm")") of warm"
 row "1. ... the first on this kernel (no BTF cache yet)" "$lat_uncached" "" "$(ratio "$(median_of "$lat_uncached")" "$(median_of "$lat_warm")") of warm"
 row "1. ... while another container is being recorded (warm)" "$lat_warm" "" ""
+row "1. ... while the program lingers after the last recording (attach, no load)" "$lat_linger" "" "$(ratio "$(median_of "$lat_linger")" "$(median_of "$lat_warm")") of warm"
 # Where the first load goes (bench/load.cpp): the kernel's BTF, then each
 # program loaded alone (its relocation, verification and the maps it uses).
 load_parts=$(build/bench/bench_load "$REPS" | awk '{ v = $NF; $NF = ""; sub(/ $/, ""); printf "%s%s %s ms", (NR > 1 ? "; " : ""), $0, v }')
@@ -140,7 +164,6 @@ ref_start=$(start_ms ref_podman --rm --annotation "$ANNOTATION=of:/tmp/ref-start
 row "2'. the same with the reference hook, ms" "" "$ref_start" ""
 
 # --- 3. traced workload slowdown ------------------------------------------
-loop_ns() { awk '/ns\/call/ { print $1 }'; }
 plain=() recorded=()
 for i in $(seq "$REPS"); do
 	plain+=("$(run_container --rm -- /bin/bench_loop "$LOOP_N" | loop_ns)")
@@ -164,7 +187,6 @@ r=$(printf '%s\n' "${recorded[@]}" | median)
 row "3. ... against one not recorded beside a recording" "recorded: $(printf '%s\n' "${recorded[@]}" | spread)" "not recorded, beside: $(printf '%s\n' "${beside[@]}" | spread)" "$(ratio "$r" "$b")"
 
 # --- 4. cost to everyone else, 5. memory ---------------------------------
-host_loop() { for _ in $(seq "$REPS"); do build/bench/bench_loop "$LOOP_N" | loop_ns; done | median; }
 base=$(host_loop)
 fifo=$WORK/floor.fifo
 mkfifo "$fifo"
@@ -175,6 +197,7 @@ floor=$(host_loop)
 exec 7>&-
 wait
 row "4. getppid on the host, ns/call: nothing attached" "" "$base" ""
+row "4. ... while the program lingers, detached" "$linger_host" "nothing loaded, right after: $linger_base" "$(ratio "$linger_host" "$linger_base"); it holds ${linger_map_kb} KiB of maps, ${linger_prog_kb} KiB of programs, a ${linger_waiter_kb} KiB process"
 row "4. ... one empty raw_tp/sys_enter program (floor)" "" "$floor" "$(ratio "$floor" "$base") of nothing"
 PLOT=("nothing $base" "floor $floor")
 declare -A cost
