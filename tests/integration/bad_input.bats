@@ -35,7 +35,7 @@ refuse() {
 	shift 2
 	local before
 	before=$(tree_listing)
-	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --log-file "$HOOK_LOG" "$@" <<<"$input"
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 --log-file "$HOOK_LOG" "$@" <<<"$input"
 	echo "status=$status stderr=$stderr"
 	[ "$status" -ne 0 ]
 	[ "${#stderr_lines[@]}" -eq 1 ]
@@ -152,14 +152,14 @@ refuse_annotation() {
 @test "a container without the annotation is let through untouched" {
 	local before
 	before=$(tree_listing)
-	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" <<<"$(state_json "$TARGET")"
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 <<<"$(state_json "$TARGET")"
 	[ "$status" -eq 0 ]
 	[ "$(tree_listing)" = "$before" ]
 	assert_no_leftovers
 }
 
 @test "a valid request against the same target records (the refusals above were about the input)" {
-	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --log-file "$HOOK_LOG" <<<"$(state_json "$TARGET" "if:base.json;of:ok.json")"
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 --log-file "$HOOK_LOG" <<<"$(state_json "$TARGET" "if:base.json;of:ok.json")"
 	[ "$status" -eq 0 ]
 	[ -n "$(tracing_children)" ]
 	stop_target

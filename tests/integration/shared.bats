@@ -67,7 +67,7 @@ sys_enter_programs() {
 		/bin/sh -c 'while [ ! -e /ctl/go ]; do sleep 0.05; done; /bin/probe call getsid'
 	local init
 	init=$(podman_ inspect -f '{{.State.Pid}}' once)
-	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" <<<"$(state_json "$init" "of:twice.json")"
+	run --separate-stderr "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 <<<"$(state_json "$init" "of:twice.json")"
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"already being recorded"* ]]
 
@@ -87,7 +87,7 @@ sys_enter_programs() {
 ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 subprocess.run(sys.argv[2:], check=True)
 open(sys.argv[1], "w").close()
-time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --log-file "$HOOK_LOG" \
+time.sleep(600)' "$WORK/hook-done" "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 --log-file "$HOOK_LOG" \
 		<<<"$(state_json "$TARGET" "of:zombie.json")" &
 	REAPER=$!
 	wait_until 10 test -e "$WORK/hook-done"
