@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 #include "base/error.h"
 #include "base/fd.h"
@@ -48,6 +49,25 @@ UniqueFd connect_to(const std::string& path)
 	return conn;
 }
 
+// Sends the request and reads the answer. A service that refuses at once
+// (the cap) answers and closes before it reads the request: the send then
+// fails, and the answer says why.
+std::string exchange(int conn, const std::string& request, int dir, std::chrono::steady_clock::time_point deadline)
+{
+	try {
+		send_request(conn, request, dir);
+	} catch (const std::system_error& e) {
+		if (e.code().value() != EPIPE && e.code().value() != ECONNRESET)
+			throw;
+		try {
+			return receive_answer(conn, deadline);
+		} catch (const std::exception&) {
+			throw e;
+		}
+	}
+	return receive_answer(conn, deadline);
+}
+
 } // namespace
 
 std::string user_profile_dir()
@@ -72,8 +92,7 @@ void request_recording(const std::string& state_json, const std::string& bundle,
 	// Read as this user: the service opens nothing a caller names.
 	ServiceRequest req{ServiceRequest::Op::record, state_json, seccomp_config(bundle)};
 	UniqueFd conn = connect_to(socket);
-	send_request(conn.get(), render_request(req), dir.get());
-	std::string answer = receive_answer(conn.get(), deadline);
+	std::string answer = exchange(conn.get(), render_request(req), dir.get(), deadline);
 	if (answer == "ready")
 		return;
 	if (answer.rfind("error: ", 0) == 0)
@@ -85,8 +104,7 @@ nlohmann::json request_status(const std::string& socket, std::chrono::millisecon
 {
 	auto deadline = std::chrono::steady_clock::now() + timeout;
 	UniqueFd conn = connect_to(socket);
-	send_request(conn.get(), render_request({ServiceRequest::Op::status, "", std::nullopt}), -1);
-	std::string answer = receive_answer(conn.get(), deadline);
+	std::string answer = exchange(conn.get(), render_request({ServiceRequest::Op::status, "", std::nullopt}), -1, deadline);
 	if (answer.rfind("error: ", 0) == 0)
 		throw Error(answer.substr(7));
 	std::optional<nlohmann::json> list = try_parse_json(answer);

@@ -3,10 +3,15 @@
 
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
+#include <filesystem>
+
 #include "base/error.h"
+#include "service/client.h"
 #include "service/ownership.h"
 #include "service/protocol.h"
 
@@ -124,4 +129,33 @@ TEST_CASE("descent follows parents up to the ancestor, and stops at the top or a
 	// A loop (a parent that names itself) ends.
 	CHECK_FALSE(descends_from(7, 1, [](pid_t) { return std::optional<pid_t>(7); }));
 	CHECK(account_of(::getpid()) == ::getuid());
+}
+
+TEST_CASE("a service that refuses before it reads the request is heard, not a broken pipe", "[service]")
+{
+	char dir_template[] = "/tmp/service-client-test.XXXXXX";
+	REQUIRE(::mkdtemp(dir_template));
+	std::string dir = dir_template;
+	std::string path = dir + "/service.sock";
+	UniqueFd listening(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	struct sockaddr_un addr = {};
+	addr.sun_family = AF_UNIX;
+	std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+	REQUIRE(::bind(listening.get(), reinterpret_cast<struct sockaddr*>(&addr), sizeof(addr)) == 0);
+	REQUIRE(::listen(listening.get(), 1) == 0);
+	pid_t service = ::fork();
+	REQUIRE(service >= 0);
+	if (service == 0) { // as the cap does: answer, close, read nothing
+		int conn = ::accept(listening.get(), nullptr, nullptr);
+		(void)!::write(conn, "error: the cap\n", 15);
+		::close(conn);
+		::_exit(0);
+	}
+	// A state far larger than the socket's buffer: the send is under way
+	// when the service closes.
+	std::string state = "{\"pad\":\"" + std::string(1 << 20, 'x') + "\"}";
+	CHECK_THROWS_WITH(request_recording(state, dir + "/no-bundle", dir + "/profiles", path, std::chrono::seconds(5)),
+			  "the cap");
+	::waitpid(service, nullptr, 0);
+	std::filesystem::remove_all(dir);
 }
