@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 # The benchmark: what recording costs a container and the node, measured in
 # one run on this machine, each figure against a baseline from the same run,
-# and side by side with oci-seccomp-bpf-hook where that can run at all.
+# then side by side with every other way of recording (bench/peers.bash):
+# SCMP_ACT_LOG, strace, bpftrace and oci-seccomp-bpf-hook where it can run.
 #
 #   bench/run.sh            (as root; RUNS=20 REPS=5 LOOP_N=10000000 MASS=100 by default)
 #
-# Prints a table and writes it to bench/results.md with a plot,
+# Prints two tables and writes them to bench/results.md with a plot,
 # bench/overhead.png. Not a pass/fail test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,13 +18,13 @@ MASS=${MASS:-100}
 export DEBIAN_FRONTEND=noninteractive
 
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: run as root (it loads BPF and runs rootful containers)" >&2; exit 1; }
-for pkg in gnuplot-nox libbpfcc; do
+for pkg in gnuplot-nox libbpfcc bpftrace strace; do
 	dpkg -s "$pkg" >/dev/null 2>&1 || apt-get install -y -q "$pkg" >/dev/null
 done
 cmake -S . -B build >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
-export BUILD_DIR=$PWD/build
+export BUILD_DIR=$PWD/build NAMES_BINARY=$PWD/build/bench/bench_names
 export HOOK_BINARY=$PWD/build/oci-seccomp-recorder
 export PROBE_BINARY=$PWD/build/tests/integration/probe
 export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
@@ -32,7 +33,7 @@ export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
 # shellcheck source=../tests/integration/helpers.bash
 source tests/integration/helpers.bash
 setup_recorder
-trap 'stop_target; stop_containerd >/dev/null; { ! mountpoint -q "$PROFILES" || umount "$PROFILES"; }; teardown_recorder >/dev/null' EXIT
+trap '! type peers_cleanup >/dev/null 2>&1 || peers_cleanup; stop_target; stop_containerd >/dev/null; { ! mountpoint -q "$PROFILES" || umount "$PROFILES"; }; teardown_recorder >/dev/null' EXIT
 cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
 mkdir -m 0700 "$PROFILES"
 
@@ -358,6 +359,11 @@ p=$(printf '%s\n' "${plain[@]}" | median)
 r=$(printf '%s\n' "${recorded[@]}" | median)
 row "8. ctr run --rm /bin/true through the wrapper, ms" "recorded: $(printf '%s\n' "${recorded[@]}" | spread)" "not recorded: $(printf '%s\n' "${plain[@]}" | spread)" "$(ratio "$r" "$p")"
 
+# --- 9. the other ways of recording ------------------------------------------
+# shellcheck source=peers.bash
+source bench/peers.bash
+printf '%s\n' "${PEER_ROWS[@]}"
+
 # --- results --------------------------------------------------------------
 {
 	echo "# Benchmark results"
@@ -372,6 +378,13 @@ row "8. ctr run --rm /bin/true through the wrapper, ms" "recorded: $(printf '%s\
 	printf '%s\n' "${ROWS[@]}"
 	echo
 	echo "![getppid on the host while recording](overhead.png)"
+	echo
+	echo "## Beside the other ways of recording"
+	echo
+	echo "The same workloads recorded each way in the same run (bench/peers.bash), in a Debian rootfs with python3,"
+	echo "nginx and strace; getppid loops of $LOOP_N calls ($SLOW_N under strace and SCMP_ACT_LOG), medians of $REPS."
+	echo
+	printf '%s\n' "${PEER_ROWS[@]}"
 } >bench/results.md
 printf '%s\n' "${PLOT[@]}" >"$WORK/plot.dat"
 gnuplot <<GNUPLOT

@@ -95,16 +95,20 @@ split_options() {
 	REST=("$@")
 }
 
-# run_in ROOTFS [podman run options...] -- COMMAND [ARGS...]: a container of
-# that rootfs, as every test runs one.
+# podman_in run|create ROOTFS [options...] -- COMMAND [ARGS...]: a container
+# of that rootfs, as every test runs one.
 # (--rootfs takes the first argument after the options as the rootfs.)
-run_in() {
-	local rootfs=$1
-	shift
+podman_in() {
+	local verb=$1 rootfs=$2
+	shift 2
 	split_options "$@"
-	podman_ run --runtime "$RUNTIME" --network none \
+	podman_ "$verb" --runtime "$RUNTIME" --network none \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 		"${OPTS[@]}" --rootfs "$rootfs" "${REST[@]}"
+}
+
+run_in() {
+	podman_in run "$@"
 }
 
 # run_container [podman run options...] -- COMMAND [ARGS...]: one of the
