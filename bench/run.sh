@@ -74,7 +74,8 @@ printf '%-52s %-28s %-28s %s\n' figure "oci-seccomp-recorder" "baseline (same ru
 
 # bench_loop's ns per call; getppid on the host, the median of REPS loops.
 loop_ns() { awk '/ns\/call/ { print $1 }'; }
-host_loop() { for _ in $(seq "$REPS"); do build/bench/bench_loop "$LOOP_N" | loop_ns; done | median; }
+one_loop() { build/bench/bench_loop "$LOOP_N" | loop_ns; }
+host_loop() { for _ in $(seq "$REPS"); do one_loop; done | median; }
 # The program is loaded and pinned, attached nowhere.
 lingers() { [[ "$(our_bpf_objects)" == "progs=5 "*" links=0 "* ]]; }
 
@@ -122,10 +123,32 @@ linger_prog_kb=$(bpftool -j prog show | jq --argjson names "$(our_program_names 
 linger_map_kb=$(bpftool -j map show | jq --argjson used "$(bpftool -j prog show | jq -c --argjson names "$(our_program_names | jq -Rnc '[inputs[:15]]')" '[.[] | select(.name | IN($names[])) | .map_ids // [] | .[]]')" \
 	'[.[] | select(.id | IN($used[])) | .bytes_memlock] | add / 1024 | floor')
 linger_waiter_kb=$(awk '/VmRSS/ { print $2 }' "/proc/$(tracing_children | head -n 1)/status")
-linger_host=$(host_loop)
-"$HOOK_BINARY" cleanup >/dev/null
-wait_until 10 nothing_left
-linger_base=$(host_loop) # nothing attached, right after: the same moment's machine
+# Host getppid while it lingers against nothing loaded, in pairs taken in
+# turn (ABBA) so that the VM's drift falls on both sides alike.
+unload() { "$HOOK_BINARY" cleanup >/dev/null && wait_until 10 nothing_left; }
+relinger() {
+	lingers || hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 600 --btf-cache "$WORK/btf-cache" >/dev/null
+	wait_until 10 lingers
+}
+linger_pairs=()
+for i in $(seq "$REPS"); do
+	if ((i % 2)); then
+		relinger
+		l=$(one_loop)
+		unload
+		n=$(one_loop)
+	else
+		unload
+		n=$(one_loop)
+		relinger
+		l=$(one_loop)
+	fi
+	linger_pairs+=("$l $n")
+done
+unload
+linger_host=$(printf '%s\n' "${linger_pairs[@]}" | cut -d' ' -f1 | spread)
+linger_base=$(printf '%s\n' "${linger_pairs[@]}" | cut -d' ' -f2 | spread)
+linger_pair_ratio=$(printf '%s\n' "${linger_pairs[@]}" | awk '{ print $1 / $2 }' | stats | awk '{ printf "%.3f× [%.3f–%.3f]", $1, $2, $3 }')
 ref_lat=$(hook_run_us "$REF_HOOK" -s)
 ref_why=$(grep -o 'msg="[^"]*' "$WORK/hook.err" | tail -n 1 | cut -c6- || true)
 if [[ $ref_lat == fail* ]]; then
@@ -198,7 +221,7 @@ floor=$(host_loop)
 exec 7>&-
 wait
 row "4. getppid on the host, ns/call: nothing attached" "" "$base" ""
-row "4. ... while the program lingers, detached" "$linger_host" "nothing loaded, right after: $linger_base" "$(ratio "$linger_host" "$linger_base"); it holds ${linger_map_kb} KiB of maps, ${linger_prog_kb} KiB of programs, a ${linger_waiter_kb} KiB process"
+row "4. ... while the program lingers, detached ($REPS pairs, in turn)" "$linger_host" "nothing loaded, in the same pairs: $linger_base" "$linger_pair_ratio per pair; it holds ${linger_map_kb} KiB of maps, ${linger_prog_kb} KiB of programs, a ${linger_waiter_kb} KiB process"
 row "4. ... one empty raw_tp/sys_enter program (floor)" "" "$floor" "$(ratio "$floor" "$base") of nothing"
 PLOT=("nothing $base" "floor $floor")
 declare -A cost

@@ -47,6 +47,16 @@ struct {
 	__type(value, __u32);
 } pidns SEC(".maps");
 
+/* Each task's recorded PID namespace, as last looked up (struct
+ * pidns_known): a task's own PID namespace never changes, so the lookup
+ * is made again only when recordings come or go (settings.pidns_epoch). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pidns_known);
+} pidns_known SEC(".maps");
+
 /* One entry: what user space sets for all recordings (struct settings). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -307,10 +317,33 @@ static __always_inline int target_slot(struct task_struct *task, __u32 pidns)
  * and its children start): its task storage answers next. The others (the
  * runtime's threads in it at the start, processes past the limit, tasks of
  * containers sharing its PID namespace) are matched by mount namespace. */
+/* recorded_pidns of the current task, from its task storage unless
+ * recordings came or went since it was kept there: for a task of an
+ * unrecorded container, all its syscalls cost after its first. */
+static __always_inline __u32 current_pidns(struct task_struct *task)
+{
+	__u32 zero = 0;
+	struct settings *set = bpf_map_lookup_elem(&settings, &zero);
+	if (!set)
+		return 0;
+	struct pidns_known *known = bpf_task_storage_get(&pidns_known, task, 0, 0);
+	if (known && known->epoch == set->pidns_epoch)
+		return known->pidns;
+	/* A full barrier: the epoch kept must not be newer than the maps read
+	 * below (user space bumps it after changing them). */
+	struct pidns_known now = {.epoch = __sync_fetch_and_add(&set->pidns_epoch, 0)};
+	now.pidns = recorded_pidns(task);
+	if (known)
+		*known = now;
+	else
+		bpf_task_storage_get(&pidns_known, task, &now, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	return now.pidns;
+}
+
 __noinline int find_current_slot(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 pidns = recorded_pidns(task);
+	__u32 pidns = current_pidns(task);
 	if (!pidns)
 		return -1;
 	int member = member_slot(task);

@@ -43,6 +43,15 @@ struct settings {
 	__u32 host_recordings; /* recordings whose PID namespace is the host's */
 	__u32 generation;      /* the last recording's (struct slot) */
 	__u32 tidy_from;       /* the slot the next claim's check of tracing children starts at */
+	/* Bumped after every change of the pidns map or of host_recordings:
+	 * a task's answer kept in pidns_known from before it is looked up again. */
+	__u32 pidns_epoch;
+};
+
+/* A task's recorded PID namespace (0: none), as looked up at pidns_epoch. */
+struct pidns_known {
+	__u32 epoch;
+	__u32 pidns;
 };
 
 /* A task belongs to a recording if one of its PID namespaces (its own or one

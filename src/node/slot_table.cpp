@@ -53,9 +53,7 @@ uint32_t SlotTable::claim(const ClaimRequest& req, const SlotOwner& owner)
 	try {
 		if (!maps_.add_target({req.pidns, req.mntns}, index))
 			throw Error("this container's namespaces are already being recorded");
-		maps_.set_pidns_count(req.pidns, maps_.pidns_count(req.pidns) + 1);
-		if (req.pidns == HOST_PIDNS_INO)
-			count_host_recording(+1);
+		count_pidns(req.pidns, +1);
 		maps_.track(req.init_pidfd, {index, s.generation});
 	} catch (...) {
 		free(index);
@@ -78,10 +76,7 @@ uint32_t SlotTable::release(uint32_t index)
 	// nothing: the target and its PID namespace count are the other's.
 	if (maps_.target_slot(key) == index) {
 		maps_.remove_target(key);
-		if (s.pidns == HOST_PIDNS_INO)
-			count_host_recording(-1);
-		uint32_t count = maps_.pidns_count(s.pidns);
-		maps_.set_pidns_count(s.pidns, count > 0 ? count - 1 : 0);
+		count_pidns(s.pidns, -1);
 	}
 	// Its members' task storage, and what forget() removes, is stale once
 	// the slot's generation is gone.
@@ -139,12 +134,16 @@ bool SlotTable::any_watching_denials() const
 	return false;
 }
 
-void SlotTable::count_host_recording(int delta)
+void SlotTable::count_pidns(uint32_t pidns, int delta)
 {
+	uint32_t count = maps_.pidns_count(pidns);
+	maps_.set_pidns_count(pidns, delta > 0 ? count + 1 : count > 0 ? count - 1 : 0);
 	struct settings set = maps_.read_settings();
-	if (delta < 0 && set.host_recordings == 0)
-		return;
-	set.host_recordings += delta;
+	if (pidns == HOST_PIDNS_INO && (delta > 0 || set.host_recordings > 0))
+		set.host_recordings += delta;
+	// After the maps, never before: a task that sees the new epoch must
+	// find them as they are now when it looks its PID namespace up again.
+	set.pidns_epoch++;
 	maps_.write_settings(set);
 }
 

@@ -101,7 +101,9 @@ public:
 
 private:
 	size_t free_stale(const std::vector<struct slot>& slots, uint32_t from, size_t at_most);
-	void count_host_recording(int delta);
+	// One recording more (+1) or less (-1) of a PID namespace: its count,
+	// the host's, and the epoch that has tasks look theirs up again.
+	void count_pidns(uint32_t pidns, int delta);
 
 	SlotMaps& maps_;
 	OwnerAlive owner_alive_;

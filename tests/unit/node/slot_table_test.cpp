@@ -25,7 +25,14 @@ public:
 	struct slot read_slot(uint32_t index) const override { return slots.at(index); }
 	void write_slot(uint32_t index, const struct slot& s) override { slots.at(index) = s; }
 	struct settings read_settings() const override { return set; }
-	void write_settings(const struct settings& s) override { set = s; }
+	// The PID namespaces as each new pidns_epoch was written.
+	std::vector<std::map<uint32_t, uint32_t>> pidns_at_epoch;
+	void write_settings(const struct settings& s) override
+	{
+		if (s.pidns_epoch != set.pidns_epoch)
+			pidns_at_epoch.push_back(pidns);
+		set = s;
+	}
 	bool add_target(const struct target_key& key, uint32_t index) override
 	{
 		return targets.emplace(std::pair(key.pidns, key.mntns), index).second;
@@ -187,6 +194,28 @@ TEST_CASE_METHOD(Node, "recordings of the host's PID namespace are counted for t
 	table.free(b);
 	CHECK(maps.set.host_recordings == 0);
 	CHECK(maps.pidns.empty());
+}
+
+TEST_CASE_METHOD(Node, "each change of the recorded PID namespaces bumps the epoch after it, not before", "[slot_table]")
+{
+	uint32_t a = table.claim(container(100, 200), {500, 9});
+	REQUIRE(maps.set.pidns_epoch == 1);
+	CHECK(maps.pidns_at_epoch.back() == std::map<uint32_t, uint32_t>{{100, 1}});
+	uint32_t b = table.claim(container(100, 201), {501, 9});
+	REQUIRE(maps.set.pidns_epoch == 2);
+	CHECK(maps.pidns_at_epoch.back() == std::map<uint32_t, uint32_t>{{100, 2}});
+	table.free(a);
+	REQUIRE(maps.set.pidns_epoch == 3);
+	CHECK(maps.pidns_at_epoch.back() == std::map<uint32_t, uint32_t>{{100, 1}});
+	table.free(b);
+	REQUIRE(maps.set.pidns_epoch == 4);
+	CHECK(maps.pidns_at_epoch.back().empty());
+	// A refused claim changes no PID namespace count, so not the epoch.
+	table.claim(container(100, 200), {502, 9});
+	uint32_t epoch = maps.set.pidns_epoch;
+	CHECK_THROWS(table.claim(container(100, 200), {503, 9}));
+	CHECK(maps.set.pidns_epoch == epoch);
+	CHECK(maps.pidns.at(100) == 1);
 }
 
 TEST_CASE_METHOD(Node, "a claim frees the slots of owners that are gone, a few in turn", "[slot_table]")
