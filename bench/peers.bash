@@ -33,6 +33,7 @@ fi
 peers_cleanup() {
 	pkill -INT -f "cgroupid\\(\"$CGROUP_ROOT" 2>/dev/null || true
 	[ -z "$TRACEFS_MOUNTED" ] || umount /sys/kernel/tracing
+	TRACEFS_MOUNTED= # once: the bench's exit calls this again
 }
 # Where podman (cgroupfs) puts a container's cgroup on the unified hierarchy.
 CGROUP_ROOT=/sys/fs/cgroup/unified/libpod_parent
@@ -55,6 +56,7 @@ peer_start() {
 	strace) options+=(--security-opt seccomp=unconfined) && set -- /usr/bin/strace -f -qq -o "/out/$name.trace" -- "$@" ;;
 	bpftrace | none) options+=(--security-opt seccomp=unconfined) ;;
 	esac
+	[ -z "${PEER_CPU:-}" ] || options+=(--cpuset-cpus "$PEER_CPU")
 	local id
 	id=$(podman_in create "$PEERS_ROOTFS" "${options[@]}" -- "$@")
 	case $way in
@@ -146,15 +148,34 @@ peer_record() {
 	peer_end "$1" "$2"
 }
 
-# peer_loop WAY N: getppid in REPS containers recorded by WAY, ns per call.
+# getppid loops run on every CPU in turn, REPS on each: on this VM the perf
+# tracepoint bpftrace attaches costs a syscall on CPU 0 twice what it costs on
+# CPU 1, so a loop left to the scheduler measures where it landed. A figure
+# is the mean of the CPUs' medians, which follow it: "MEAN [cpu0 M0, cpu1 M1]".
+CPUS=$(seq 0 $(($(nproc) - 1)))
+over_cpus() { # "CPU NS" lines on stdin
+	local lines c
+	lines=$(cat)
+	for c in $CPUS; do awk -v c="$c" '$1 == c { print $2 }' <<<"$lines" | median; done |
+		awk '{ s += $1; l = l (NR > 1 ? ", " : "") "cpu" NR - 1 " " $1 } END { printf "%.4g [%s]\n", s / NR, l }'
+}
+host_loops() {
+	local c
+	for _ in $(seq "$REPS"); do
+		for c in $CPUS; do echo "$c $(taskset -c "$c" build/bench/bench_loop "$LOOP_N" | loop_ns)"; done
+	done | over_cpus
+}
+# peer_loop WAY N: getppid in containers recorded by WAY, ns per call.
 peer_loop() {
-	local i
+	local i c
 	for i in $(seq "$REPS"); do
-		peer_start "$1" "loop-$1-$i" /bench/bench_loop "$2"
-		peer_wait "loop-$1-$i"
-		loop_ns <"$PEERS/loop-$1-$i.stdout"
-		peer_end "$1" "loop-$1-$i"
-	done
+		for c in $CPUS; do
+			PEER_CPU=$c peer_start "$1" "loop-$1-$i-$c" /bench/bench_loop "$2"
+			peer_wait "loop-$1-$i-$c"
+			echo "$c $(loop_ns <"$PEERS/loop-$1-$i-$c.stdout")"
+			peer_end "$1" "loop-$1-$i-$c"
+		done
+	done | over_cpus
 }
 
 names_of() { jq -r '.syscalls[].names[]' "$PEERS/$1.json" | sort -u; }
@@ -162,20 +183,22 @@ some() { head -n "$1" | paste -sd, | sed 's/,/, /g'; } # the first N lines, in a
 
 # --- the measures -----------------------------------------------------------
 declare -A peer_inside peer_host peer_beside peer_found peer_leaks peer_misses peer_bytes peer_names peer_replay peer_convert peer_lost
-nothing_host=$(host_loop)
-nothing_open=$(peer_loop none "$LOOP_N" | median)
+nothing_host=$(host_loops)
+nothing_open=$(peer_loop none "$LOOP_N")
 nothing_filter=$(for i in $(seq "$REPS"); do
-	podman_in run "$PEERS_ROOTFS" --rm --read-only -v "$PWD/build/bench:/bench:ro" -- /bench/bench_loop "$LOOP_N" | loop_ns
-done | median)
+	for c in $CPUS; do
+		echo "$c $(podman_in run "$PEERS_ROOTFS" --rm --read-only --cpuset-cpus "$c" -v "$PWD/build/bench:/bench:ro" -- /bench/bench_loop "$LOOP_N" | loop_ns)"
+	done
+done | over_cpus)
 for way in "${WAYS[@]}"; do
 	n=$LOOP_N
 	[[ $way != log && $way != strace ]] || n=$SLOW_N
-	peer_inside[$way]=$(peer_loop "$way" "$n" | spread)
+	peer_inside[$way]=$(peer_loop "$way" "$n")
 
 	# The node and an unrecorded container beside, while WAY records one.
 	peer_start "$way" "held-$way" /bin/sleep 600
-	peer_host[$way]=$(host_loop)
-	peer_beside[$way]=$(peer_loop none "$LOOP_N" | median)
+	peer_host[$way]=$(host_loops)
+	peer_beside[$way]=$(peer_loop none "$LOOP_N")
 	peer_end "$way" "held-$way"
 
 	# The burst, right after start: what it finds, and what it finds beyond
@@ -234,13 +257,16 @@ per_way() { # FUNCTION: its output for each way, as cells
 	CELLS=()
 	for way in "${WAYS[@]}"; do CELLS+=("$("$1" "$way")"); done
 }
+cell_loops() { # FIGURE BASELINE: "MEAN (RATIO) [per CPU]"
+	echo "$(median_of "$1") ($(ratio "$(median_of "$1")" "$(median_of "$2")")) ${1#* }"
+}
 cell_inside() {
 	local base=$nothing_open
 	[ "$1" != ours-filter ] || base=$nothing_filter
-	echo "$(median_of "${peer_inside[$1]}") ($(ratio "$(median_of "${peer_inside[$1]}")" "$base"))"
+	cell_loops "${peer_inside[$1]}" "$base"
 }
-cell_host() { echo "${peer_host[$1]} ($(ratio "${peer_host[$1]}" "$nothing_host"))"; }
-cell_beside() { echo "${peer_beside[$1]} ($(ratio "${peer_beside[$1]}" "$nothing_open"))"; }
+cell_host() { cell_loops "${peer_host[$1]}" "$nothing_host"; }
+cell_beside() { cell_loops "${peer_beside[$1]}" "$nothing_open"; }
 cell_found() { echo "${peer_found[$1]}"; }
 cell_leaks() { [ -z "${peer_leaks[$1]}" ] && echo none || echo "$(wc -l <<<"${peer_leaks[$1]}"): $(some 5 <<<"${peer_leaks[$1]}")"; }
 cell_misses() { [ -z "${peer_misses[$1]}" ] && echo none || echo "$(wc -l <<<"${peer_misses[$1]}"): $(some 5 <<<"${peer_misses[$1]}")"; }
@@ -259,7 +285,7 @@ REF_CELL=${REF_FAILS:-runs: see rows 1, 2' and 6'}
 peer_row "way" "this recorder, unconfined" "this recorder, podman's default filter" "SCMP_ACT_LOG profile, kernel log" "strace -f" "bpftrace, cgroup filter" "oci-seccomp-bpf-hook"
 peer_row "---" --- --- --- --- --- ---
 per_way cell_inside
-peer_row "getppid in the recorded container, ns (× the same unrecorded: $nothing_open ns unconfined, $nothing_filter ns under the default filter)" "${CELLS[@]}" "$REF_CELL"
+peer_row "getppid in the recorded container, ns, mean of the CPUs' medians (× the same unrecorded: $nothing_open ns unconfined, $nothing_filter ns under the default filter)" "${CELLS[@]}" "$REF_CELL"
 per_way cell_host
 peer_row "getppid on the host meanwhile, ns (× nothing: $nothing_host ns)" "${CELLS[@]}" ""
 per_way cell_beside

@@ -405,7 +405,7 @@ printf '%s\n' "${PEER_ROWS[@]}"
 	echo "## Beside the other ways of recording"
 	echo
 	echo "The same workloads recorded each way in the same run (bench/peers.bash), in a Debian rootfs with python3,"
-	echo "nginx and strace; getppid loops of $LOOP_N calls ($SLOW_N under strace and SCMP_ACT_LOG), medians of $REPS."
+	echo "nginx and strace; getppid loops of $LOOP_N calls ($SLOW_N under strace and SCMP_ACT_LOG), $REPS on each CPU in turn: each figure is the mean of the CPUs' medians (bench/peers.bash says why); other figures medians of $REPS."
 	echo
 	printf '%s\n' "${PEER_ROWS[@]}"
 } >bench/results.md
