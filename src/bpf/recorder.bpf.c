@@ -310,16 +310,9 @@ static __always_inline int target_slot(struct task_struct *task, __u32 pidns)
 	return slot ? (int)*slot : -1;
 }
 
-/* The slot of the recording the current task belongs to, or -1. A global
- * function: the verifier checks it once per program, not per call. A task
- * of no recorded PID namespace is done after that lookup. Nearly every task
- * of a recorded container is tracked by descent (the init, and whatever it
- * and its children start): its task storage answers next. The others (the
- * runtime's threads in it at the start, processes past the limit, tasks of
- * containers sharing its PID namespace) are matched by mount namespace. */
 /* recorded_pidns of the current task, from its task storage unless
- * recordings came or went since it was kept there: for a task of an
- * unrecorded container, all its syscalls cost after its first. */
+ * recordings came or went since it was kept there: after its first
+ * syscall, that one lookup is all a task of an unrecorded container pays. */
 static __always_inline __u32 current_pidns(struct task_struct *task)
 {
 	__u32 zero = 0;
@@ -340,6 +333,13 @@ static __always_inline __u32 current_pidns(struct task_struct *task)
 	return now.pidns;
 }
 
+/* The slot of the recording the current task belongs to, or -1. A global
+ * function: the verifier checks it once per program, not per call. A task
+ * of no recorded PID namespace is done after current_pidns. Nearly every task
+ * of a recorded container is tracked by descent (the init, and whatever it
+ * and its children start): its task storage answers next. The others (the
+ * runtime's threads in it at the start, processes past the limit, tasks of
+ * containers sharing its PID namespace) are matched by mount namespace. */
 __noinline int find_current_slot(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
