@@ -333,23 +333,38 @@ static __always_inline __u32 current_pidns(struct task_struct *task)
 	return now.pidns;
 }
 
-/* The slot of the recording the current task belongs to, or -1. A global
- * function: the verifier checks it once per program, not per call. A task
- * of no recorded PID namespace is done after current_pidns. Nearly every task
- * of a recorded container is tracked by descent (the init, and whatever it
- * and its children start): its task storage answers next. The others (the
- * runtime's threads in it at the start, processes past the limit, tasks of
- * containers sharing its PID namespace) are matched by mount namespace. */
-__noinline int find_current_slot(void)
+/* The slot of the recording `task` belongs to, given its recorded PID
+ * namespace, or -1. Nearly every task of a recorded container is tracked by
+ * descent (the init, and whatever it and its children start): its task
+ * storage answers first. The others (the runtime's threads in it at the
+ * start, processes past the limit, tasks of containers sharing its PID
+ * namespace) are matched by mount namespace. */
+static __always_inline int slot_of(struct task_struct *task, __u32 pidns)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 pidns = current_pidns(task);
 	if (!pidns)
 		return -1;
 	int member = member_slot(task);
 	if (member >= 0)
 		return member;
 	return target_slot(task, pidns);
+}
+
+/* The slot of the recording the current task belongs to, or -1: global
+ * functions, which the verifier checks once per program, not per call.
+ * Only sys_enter, which every syscall of every task outside the host's
+ * alone runs, keeps the PID namespace in task storage; the rare events
+ * look it up afresh and spare each of their programs the cache's
+ * verification (about 1 ms of a first load). */
+__noinline int find_current_slot_kept(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	return slot_of(task, current_pidns(task));
+}
+
+__noinline int find_current_slot(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	return slot_of(task, recorded_pidns(task));
 }
 
 /* The number of the syscall a task is in, from its saved registers. */
@@ -517,12 +532,13 @@ static __always_inline bool is_gated(struct slot *slot, __u32 tgid)
 }
 
 /* The recording the current task belongs to, if any: its slot and number.
- * A task of the host's alone is told apart before the call. */
+ * A task of the host's alone is told apart before the call. `fast`: at
+ * sys_enter (see host_only and find_current_slot_kept). */
 static __always_inline struct slot *current_slot(struct task_struct *task, bool fast, __u32 *slot_idx)
 {
 	if (host_only(task, fast))
 		return NULL;
-	int found = find_current_slot();
+	int found = fast ? find_current_slot_kept() : find_current_slot();
 
 	if (found < 0)
 		return NULL;

@@ -2,10 +2,9 @@
 #include "profile/oci_artifact.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
+#include <sha2.h>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -31,17 +30,8 @@ void refuse(const std::string& why)
 
 std::string sha256(const std::string& data)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	if (!EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr))
-		throw Error("sha256: OpenSSL failed");
-	std::string hex;
-	char byte[3];
-	for (unsigned int i = 0; i < len; ++i) {
-		std::snprintf(byte, sizeof(byte), "%02x", md[i]);
-		hex += byte;
-	}
-	return hex;
+	char hex[SHA256_DIGEST_STRING_LENGTH];
+	return SHA256Data(reinterpret_cast<const uint8_t*>(data.data()), data.size(), hex);
 }
 
 UniqueFd open_dir(const std::string& path)
