@@ -161,43 +161,56 @@ over_cpus() { # "CPU NS" lines on stdin
 	for c in $CPUS; do awk -v c="$c" '$1 == c { print $2 }' <<<"$lines" | median; done |
 		awk '{ s += $1; l = l (NR > 1 ? ", " : "") "cpu" NR - 1 " " $1 } END { printf "%.4g [%s]\n", s / NR, l }'
 }
-host_loops() {
+# One loop on each CPU, as "CPU NS" lines: on the host, or in a container
+# recorded by WAY (peer_round WAY N TAG).
+host_round() {
 	local c
-	for _ in $(seq "$REPS"); do
-		for c in $CPUS; do echo "$c $(taskset -c "$c" build/bench/bench_loop "$LOOP_N" | loop_ns)"; done
-	done | over_cpus
+	for c in $CPUS; do echo "$c $(taskset -c "$c" build/bench/bench_loop "$LOOP_N" | loop_ns)"; done
 }
-# peer_loop WAY N: getppid in containers recorded by WAY, ns per call.
-peer_loop() {
-	local i c
-	for i in $(seq "$REPS"); do
-		for c in $CPUS; do
-			PEER_CPU=$c peer_start "$1" "loop-$1-$i-$c" /bench/bench_loop "$2"
-			peer_wait "loop-$1-$i-$c"
-			echo "$c $(loop_ns <"$PEERS/loop-$1-$i-$c.stdout")"
-			peer_end "$1" "loop-$1-$i-$c"
-		done
-	done | over_cpus
+peer_round() {
+	local c name
+	for c in $CPUS; do
+		name=loop-$1-$3-$c
+		PEER_CPU=$c peer_start "$1" "$name" /bench/bench_loop "$2"
+		peer_wait "$name"
+		echo "$c $(loop_ns <"$PEERS/$name.stdout")"
+		peer_end "$1" "$name"
+	done
 }
 
 names_of() { jq -r '.syscalls[].names[]' "$PEERS/$1.json" | sort -u; }
 some() { head -n "$1" | paste -sd, | sed 's/,/, /g'; } # the first N lines, in a list
 
 # --- the measures -----------------------------------------------------------
-declare -A peer_inside peer_host peer_beside peer_found peer_leaks peer_misses peer_bytes peer_names peer_replay peer_convert peer_lost
-nothing_host=$(host_loops)
-nothing_open=$(peer_loop none "$LOOP_N")
-nothing_filter=$(peer_loop none-filter "$LOOP_N")
+declare -A peer_inside peer_host peer_beside base_inside base_host base_beside peer_found peer_leaks peer_misses peer_bytes peer_names peer_replay peer_convert peer_lost
 for way in "${WAYS[@]}"; do
 	n=$LOOP_N
 	[[ $way != log && $way != strace ]] || n=$SLOW_N
-	peer_inside[$way]=$(peer_loop "$way" "$n")
-
-	# The node and an unrecorded container beside, while WAY records one.
-	peer_start "$way" "held-$way" /bin/sleep 600
-	peer_host[$way]=$(host_loops)
-	peer_beside[$way]=$(peer_loop none "$LOOP_N")
-	peer_end "$way" "held-$way"
+	unrecorded=none # the baseline inside: the same container, not recorded
+	[ "$way" != ours-filter ] || unrecorded=none-filter
+	# Every figure in rounds beside its baseline (nothing recorded), one
+	# round of each in turn: the VM's speed drifts over the minutes a way
+	# takes (a getppid on the host cost 203 ns at the start of one run's
+	# section, 170 ns ten minutes later), which a baseline measured once for
+	# all ways turned into ratios below 1.
+	inside='' base_in='' host='' base_h='' beside='' base_b=''
+	for i in $(seq "$REPS"); do
+		base_in+=$(peer_round "$unrecorded" "$LOOP_N" "$way-$i")$'\n'
+		inside+=$(peer_round "$way" "$n" "$i")$'\n'
+		base_h+=$(host_round)$'\n'
+		base_b+=$(peer_round none "$LOOP_N" "beside-$way-$i")$'\n'
+		# The node and an unrecorded container beside, while WAY records one.
+		peer_start "$way" "held-$way-$i" /bin/sleep 600
+		host+=$(host_round)$'\n'
+		beside+=$(peer_round none "$LOOP_N" "beside-held-$way-$i")$'\n'
+		peer_end "$way" "held-$way-$i"
+	done
+	peer_inside[$way]=$(over_cpus <<<"$inside")
+	base_inside[$way]=$(over_cpus <<<"$base_in")
+	peer_host[$way]=$(over_cpus <<<"$host")
+	base_host[$way]=$(over_cpus <<<"$base_h")
+	peer_beside[$way]=$(over_cpus <<<"$beside")
+	base_beside[$way]=$(over_cpus <<<"$base_b")
 
 	# The burst, right after start: what it finds, and what it finds beyond
 	# the burst and what this recorder finds (the runtime's set-up, the
@@ -255,16 +268,12 @@ per_way() { # FUNCTION: its output for each way, as cells
 	CELLS=()
 	for way in "${WAYS[@]}"; do CELLS+=("$("$1" "$way")"); done
 }
-cell_loops() { # FIGURE BASELINE: "MEAN (RATIO) [per CPU]"
-	echo "$(median_of "$1") ($(ratio "$(median_of "$1")" "$(median_of "$2")")) ${1#* }"
+cell_loops() { # FIGURE BASELINE: "MEAN (RATIO of BASELINE's MEAN) [per CPU]"
+	echo "$(median_of "$1") ($(ratio "$(median_of "$1")" "$(median_of "$2")") of $(median_of "$2")) ${1#* }"
 }
-cell_inside() {
-	local base=$nothing_open
-	[ "$1" != ours-filter ] || base=$nothing_filter
-	cell_loops "${peer_inside[$1]}" "$base"
-}
-cell_host() { cell_loops "${peer_host[$1]}" "$nothing_host"; }
-cell_beside() { cell_loops "${peer_beside[$1]}" "$nothing_open"; }
+cell_inside() { cell_loops "${peer_inside[$1]}" "${base_inside[$1]}"; }
+cell_host() { cell_loops "${peer_host[$1]}" "${base_host[$1]}"; }
+cell_beside() { cell_loops "${peer_beside[$1]}" "${base_beside[$1]}"; }
 cell_found() { echo "${peer_found[$1]}"; }
 cell_leaks() { [ -z "${peer_leaks[$1]}" ] && echo none || echo "$(wc -l <<<"${peer_leaks[$1]}"): $(some 5 <<<"${peer_leaks[$1]}")"; }
 cell_misses() { [ -z "${peer_misses[$1]}" ] && echo none || echo "$(wc -l <<<"${peer_misses[$1]}"): $(some 5 <<<"${peer_misses[$1]}")"; }
@@ -283,11 +292,11 @@ REF_CELL=${REF_FAILS:-runs: see rows 1, 2' and 6'}
 peer_row "way" "this recorder, unconfined" "this recorder, podman's default filter" "SCMP_ACT_LOG profile, kernel log" "strace -f" "bpftrace, cgroup filter" "oci-seccomp-bpf-hook"
 peer_row "---" --- --- --- --- --- ---
 per_way cell_inside
-peer_row "getppid in the recorded container, ns, mean of the CPUs' medians (× the same unrecorded: $nothing_open ns unconfined, $nothing_filter ns under the default filter)" "${CELLS[@]}" "$REF_CELL"
+peer_row "getppid in the recorded container, ns, mean of the CPUs' medians (× the same container unrecorded, under the same filter, in rounds taken in turn)" "${CELLS[@]}" "$REF_CELL"
 per_way cell_host
-peer_row "getppid on the host meanwhile, ns (× nothing: $nothing_host ns)" "${CELLS[@]}" ""
+peer_row "getppid on the host meanwhile, ns (× nothing recorded, in rounds taken in turn)" "${CELLS[@]}" ""
 per_way cell_beside
-peer_row "getppid in an unrecorded container beside, ns (× nothing)" "${CELLS[@]}" ""
+peer_row "getppid in an unrecorded container beside, ns (× the same with nothing recorded, in rounds taken in turn)" "${CELLS[@]}" ""
 per_way cell_found
 peer_row "burst of distinct syscalls right after start: found" "${CELLS[@]}" ""
 per_way cell_leaks
