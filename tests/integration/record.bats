@@ -37,6 +37,28 @@ teardown() { teardown_recorder; }
 	assert_has_syscall true execve
 }
 
+@test "a container in a user namespace of its own is recorded as any other" {
+	# As CRI-O runs a pod with hostUsers: false: the runtime makes the
+	# container's user namespace with its PID namespace, and the hook runs
+	# as root outside both. Its root, uid 100000 here, owns its rootfs and
+	# /etc in it, where the runtime mounts hostname and hosts (as in podman's
+	# copy of an image), and must reach it.
+	chmod o+x "$WORK" "$(dirname "$WORK")"
+	cp -a "$ROOTFS" "$WORK/userns-rootfs"
+	mkdir "$WORK/userns-rootfs/etc"
+	chown -R 100000:100000 "$WORK/userns-rootfs"
+	run run_in "$WORK/userns-rootfs" --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 \
+		--annotation "$ANNOTATION=of:userns.json" -- /bin/sh -c 'cat /proc/self/uid_map && exec /bin/probe record'
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^\ +0\ +100000\ +65536$'\n' ]] # its root is uid 100000 outside
+	wait_for_profile userns
+	assert_has_syscall userns getitimer              # main thread
+	assert_has_syscall userns sched_get_priority_max # second thread
+	assert_has_syscall userns ioprio_get             # forked child
+	assert_lacks_syscall userns pivot_root           # the runtime's set-up
+	assert_lacks_syscall userns sethostname
+}
+
 @test "the container runs again under its profile with the same output" {
 	run record probe /bin/probe record
 	[ "$status" -eq 0 ]
