@@ -21,34 +21,12 @@ export DEBIAN_FRONTEND=noninteractive
 for pkg in gnuplot-nox libbpfcc bpftrace strace; do
 	dpkg -s "$pkg" >/dev/null 2>&1 || apt-get install -y -q "$pkg" >/dev/null
 done
-cmake -S . -B build >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
-
-export BUILD_DIR=$PWD/build NAMES_BINARY=$PWD/build/bench/bench_names
-export HOOK_BINARY=$PWD/build/oci-seccomp-recorder
-export PROBE_BINARY=$PWD/build/tests/integration/probe
-export HOOKS_TEMPLATE=$PWD/hooks.d/oci-seccomp-recorder.json.in
-# The integration tests' helpers: private podman storage, a rootfs, our hook
-# in a hooks dir of its own, namespaced target processes.
-# shellcheck source=../tests/integration/helpers.bash
-source tests/integration/helpers.bash
+# shellcheck source=lib.bash
+source bench/lib.bash
 setup_recorder
 trap '! type peers_cleanup >/dev/null 2>&1 || peers_cleanup; stop_target; stop_containerd >/dev/null; { ! mountpoint -q "$PROFILES" || umount "$PROFILES"; }; teardown_recorder >/dev/null' EXIT
 cp build/bench/bench_loop build/bench/bench_burst "$ROOTFS/bin/"
 mkdir -m 0700 "$PROFILES"
-
-# --- statistics ---------------------------------------------------------
-# Reads numbers, prints "median p25 p75" (nearest rank).
-stats() {
-	sort -g | awk '{ v[NR] = $1 }
-		function rank(p) { i = int(p * NR + 0.5); if (i < 1) i = 1; if (i > NR) i = NR; return v[i] }
-		END { if (NR == 0) { print "nan nan nan"; exit } printf "%g %g %g\n", rank(0.5), rank(0.25), rank(0.75) }'
-}
-median() { stats | cut -d' ' -f1; }
-spread() { stats | awk '{ printf "%.4g [%.4g–%.4g]", $1, $2, $3 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "n/a" }'; }
-median_of() { echo "${1%% *}"; } # of a spread
-# Times come from bash's $EPOCHREALTIME: spawning date would cost milliseconds.
 
 ROWS=()
 row() { ROWS+=("| $1 | $2 | $3 | $4 |"); printf '%-52s %-28s %-28s %s\n' "$1" "$2" "$3" "$4"; }
@@ -80,18 +58,6 @@ host_loop() { for _ in $(seq "$REPS"); do one_loop; done | median; }
 lingers() { [[ "$(our_bpf_objects)" == "progs=5 "*" links=0 "* ]]; }
 
 # --- 1. hook latency ----------------------------------------------------
-# From exec of the hook to its exit 0 with recording live, against a process
-# that is PID 1 of new PID and mount namespaces (a container's init at prestart).
-hook_run_us() { # HOOK [ARGS...] -> microseconds, or "fail"
-	local start end state rc=0
-	start_target
-	state=$(state_json "$TARGET" "of:$PROFILES/lat.json")
-	start=${EPOCHREALTIME/./}
-	"$@" <<<"$state" >/dev/null 2>"$WORK/hook.err" || rc=$?
-	end=${EPOCHREALTIME/./}
-	[ "$rc" = 0 ] && echo $((end - start)) || echo "fail $((end - start))"
-	stop_target
-}
 hook_latency_ms() { # [HOOK ARGS...] (no linger unless they say)
 	for _ in $(seq "$RUNS"); do hook_run_us "$HOOK_BINARY" --profile-dir "$PROFILES" --linger 0 "$@"; done |
 		awk '{ print $1 / 1000 }' | spread

@@ -5,7 +5,7 @@
 # never fails a test: set -e ignores it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=(tests/integration/*.bats tests/integration/fixtures/*.bats tests/integration/*.bash tests/shellcheck.sh tests/reproducible.sh .ci/run bench/run.sh bench/peers.bash
+files=(tests/integration/*.bats tests/integration/fixtures/*.bats tests/integration/*.bash tests/shellcheck.sh tests/reproducible.sh .ci/run bench/run.sh bench/peers.bash bench/lib.bash bench/first_load.sh
 	examples/kubernetes/install.sh examples/ci/*.sh)
 shellcheck -s bash -S warning "${files[@]}"
 shellcheck -s bash -i SC2251,SC2314,SC2315 "${files[@]}"
