@@ -37,6 +37,7 @@ for _ in $(seq "$RUNS"); do
 	b+=("$(first b)")
 done
 ms() { printf '%s\n' "$@" | awk '{ print $1 / 1000 }' | spread; }
+a_ms=$(ms "${a[@]}") b_ms=$(ms "${b[@]}")
 echo "first recording, ms (median [p25–p75] of $RUNS each, in turn):"
-echo "A $HOOK_A: $(ms "${a[@]}")"
-echo "B $HOOK_B: $(ms "${b[@]}") ($(ratio "$(median_of "$(ms "${b[@]}")")" "$(median_of "$(ms "${a[@]}")")") of A)"
+echo "A $HOOK_A: $a_ms"
+echo "B $HOOK_B: $b_ms ($(ratio "$(median_of "$b_ms")" "$(median_of "$a_ms")") of A)"
